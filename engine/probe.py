@@ -1,0 +1,141 @@
+"""One forward + backward pass of an MLP on random data: what the activations and gradients pages plot."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.mlp import MLP, MLPConfig, diagnose
+
+INPUTS = ("normal", "uniform")
+LOSSES = ("mse", "projection")
+HIST_SAMPLES = 65536          # entries per layer that go into a histogram (stats use all of them)
+
+
+@dataclass(frozen=True)
+class Histograms:
+    """counts[l, k]: share of layer l+1's values in bin k; bins share `edges`."""
+    edges: np.ndarray         # (bins + 1,)
+    counts: np.ndarray        # (L, bins), each row sums to 1 (0 where nothing is finite)
+    log10: bool = False       # True when the values binned were log10 |v|
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    config: MLPConfig
+    stats: list               # MLP.layer_stats() rows, plus "factor_measured"/"factor_predicted"
+    messages: list            # diagnose(): first layer of overflow / collapse, in words
+    hist_z: Histograms
+    hist_a: Histograms
+    hist_grad: Histograms     # log10 |dL/da_l|
+    loss: float
+
+
+def make_inputs(rng, batch: int, n_in: int, dist: str, dtype) -> np.ndarray:
+    """x ~ N(0, 1) or U(-sqrt 3, sqrt 3): unit variance either way."""
+    if dist not in INPUTS:
+        raise ValueError(f"unknown input distribution {dist!r}; valid: {', '.join(INPUTS)}")
+    if dist == "normal":
+        return rng.standard_normal((batch, n_in)).astype(dtype)
+    return rng.uniform(-math.sqrt(3), math.sqrt(3), (batch, n_in)).astype(dtype)
+
+
+def loss_and_grad(a_out: np.ndarray, kind: str, rng) -> tuple[float, np.ndarray]:
+    """mse: L = 1/(2B) sum ||a - y||^2, y ~ N(0, I); projection: L = 1/B sum r.a, r ~ N(0, I). Returns (L, dL/da)."""
+    if kind not in LOSSES:
+        raise ValueError(f"unknown loss {kind!r}; valid: {', '.join(LOSSES)}")
+    batch = a_out.shape[0]
+    target = rng.standard_normal(a_out.shape).astype(a_out.dtype)
+    with np.errstate(all="ignore"):
+        if kind == "mse":
+            diff = a_out - target
+            return float(np.sum(diff.astype(np.float64) ** 2) / (2 * batch)), diff / batch
+        return float(np.sum(a_out.astype(np.float64) * target) / batch), target / batch
+
+
+def _sample(v: np.ndarray) -> np.ndarray:
+    """The first rows of v, at most HIST_SAMPLES entries (rows are i.i.d. examples)."""
+    rows = max(1, HIST_SAMPLES // max(1, v.shape[1]))
+    return v[:rows].ravel()
+
+
+def histograms(layers: list, bins: int = 50, log10: bool = False, value_range=None) -> Histograms:
+    """Bin every layer on one shared range (symmetric around 0, or of log10 |v|)."""
+    with np.errstate(all="ignore"):
+        samples = [_sample(v).astype(np.float64) for v in layers]
+        if log10:
+            samples = [np.log10(np.abs(s[s != 0])) for s in samples]
+        finite = [s[np.isfinite(s)] for s in samples]
+    if value_range is None:
+        value_range = _shared_range(finite, log10)
+    edges = np.linspace(value_range[0], value_range[1], bins + 1)
+    counts = np.zeros((len(layers), bins))
+    for l, s in enumerate(finite):
+        if s.size:
+            counts[l] = np.histogram(np.clip(s, edges[0], edges[-1]), edges)[0] / s.size
+    return Histograms(edges, counts, log10)
+
+
+def _shared_range(finite: list, log10: bool) -> tuple[float, float]:
+    """[-m, m] with m the largest |v| of any layer; for log10, [min, max] of the logs."""
+    nonempty = [s for s in finite if s.size]
+    if not nonempty:
+        return (-1.0, 1.0)
+    if log10:
+        lo, hi = min(float(s.min()) for s in nonempty), max(float(s.max()) for s in nonempty)
+        return (math.floor(lo), max(math.ceil(hi), math.floor(lo) + 1))
+    m = max(float(np.abs(s).max()) for s in nonempty)
+    return (-m, m) if m > 0 else (-1.0, 1.0)
+
+
+def gradient_factors(net: MLP) -> list[tuple[float, float]]:
+    """Per layer, rms(dL/da_{l-1}) / rms(dL/da_l) measured, and predicted sqrt(n_l Var(W_l) E[phi'(z_l)^2] g^2)."""
+    factors = []
+    grads_below = [net.grad_input] + net.grads_a[:-1]
+    with np.errstate(all="ignore"):
+        for l in range(net.depth):
+            measured = _rms(grads_below[l]) / _rms(net.grads_a[l])
+            phi_prime_sq = float(np.mean(net.phis[l].derivative(net.trace[l].z).astype(np.float64) ** 2))
+            bn_gain_sq = _bn_gain_sq(net, l)
+            n_out = net.weights[l].shape[1]
+            var_w = float(np.var(net.weights[l], dtype=np.float64))
+            factors.append((measured, math.sqrt(n_out * var_w * phi_prime_sq * bn_gain_sq)))
+    return factors
+
+
+def _bn_gain_sq(net: MLP, l: int) -> float:
+    """(gamma / sigma_B)^2 averaged over features: what BN multiplies the backward signal by (1 without BN)."""
+    if not net.bns:
+        return 1.0
+    h = net.trace[l].h.astype(np.float64)
+    return float(np.mean(net.bns[l].gamma.astype(np.float64) ** 2 / (h.var(axis=0) + net.bns[l].eps)))
+
+
+def _rms(v) -> float:
+    v = np.asarray(v, dtype=np.float64)
+    return float(np.sqrt(np.mean(v * v)))
+
+
+def probe(config: MLPConfig, *, batch: int = 256, input_dist: str = "normal", loss: str = "mse",
+          weight_scale: float = 1.0, bias: float = 0.0, bins: int = 50, seed: int = 0) -> ProbeResult:
+    """Build the net (weights times weight_scale, biases = bias), run x -> a_L -> loss -> backward."""
+    if batch < 1 or (config.batch_norm and batch < 2):
+        raise ValueError(f"batch must be >= 1 (>= 2 with batch norm), got {batch}")
+    if not (math.isfinite(weight_scale) and math.isfinite(bias)):
+        raise ValueError("weight_scale and bias must be finite numbers")
+    net = MLP(config)
+    for W, b in zip(net.weights, net.biases):
+        W *= weight_scale
+        b += bias
+    rng = np.random.default_rng(seed)
+    x = make_inputs(rng, batch, config.widths[0], input_dist, net.dtype)
+    a_out = net.forward(x)
+    value, grad_out = loss_and_grad(a_out, loss, rng)
+    net.backward(grad_out)
+    stats = net.layer_stats()
+    for row, (measured, predicted) in zip(stats, gradient_factors(net)):
+        row["factor_measured"], row["factor_predicted"] = measured, predicted
+    zs, acts = [t.z for t in net.trace], [t.a for t in net.trace]
+    return ProbeResult(config, stats, diagnose(stats), histograms(zs, bins), histograms(acts, bins),
+                       histograms(net.grads_a, bins, log10=True), value)
