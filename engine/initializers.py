@@ -70,14 +70,30 @@ def _dtype(dtype):
     return np.dtype(name)
 
 
+def normal(rng: np.random.Generator, shape, std: float, dtype=np.float64) -> np.ndarray:
+    """N(0, std^2), drawn directly in dtype (float32 draws are twice as fast and never upcast)."""
+    w = rng.standard_normal(shape, dtype=dtype)
+    w *= std
+    return w
+
+
+def uniform(rng: np.random.Generator, shape, limit: float, dtype=np.float64) -> np.ndarray:
+    """U(-limit, limit), drawn directly in dtype: 2 limit r - limit with r in [0, 1)."""
+    w = rng.random(shape, dtype=dtype)
+    w *= 2 * limit
+    w -= limit
+    return w
+
+
 def truncated_normal(rng: np.random.Generator, shape, std: float, dtype=np.float64) -> np.ndarray:
     """N(0, std^2) cut at +-2 std by redrawing the samples that fall outside."""
-    w = rng.standard_normal(shape)
+    w = rng.standard_normal(shape, dtype=dtype)
     outside = np.abs(w) > 2.0
     while outside.any():
-        w[outside] = rng.standard_normal(int(outside.sum()))
+        w[outside] = rng.standard_normal(int(outside.sum()), dtype=dtype)
         outside = np.abs(w) > 2.0
-    return (w * std).astype(dtype, copy=False)
+    w *= std
+    return w
 
 
 def variance_scaling(shape, rng, *, scale: float = 1.0, mode: str = "fan_in",
@@ -91,10 +107,10 @@ def variance_scaling(shape, rng, *, scale: float = 1.0, mode: str = "fan_in",
     std = math.sqrt(scale / _fan(shape, mode))
     if distribution == "uniform":
         limit = math.sqrt(3.0) * std
-        return rng.uniform(-limit, limit, shape).astype(dtype, copy=False)
+        return uniform(rng, shape, limit, dtype)
     if distribution == "truncated_normal":
         return truncated_normal(rng, shape, std / TRUNCATED_STD, dtype)
-    return (rng.standard_normal(shape) * std).astype(dtype, copy=False)
+    return normal(rng, shape, std, dtype)
 
 
 def orthogonal(shape, rng, *, gain: float = 1.0, dtype=np.float64) -> np.ndarray:
@@ -140,10 +156,10 @@ def _registry() -> dict[str, InitSpec]:
         InitSpec("constant", r"w = c", {"value": 0.5},
                  lambda s, rng, dt, value: np.full(s, value, dt), lambda s, value: 0.0),
         InitSpec("uniform", r"w \sim U(-a, a)", {"limit": 1.0},
-                 lambda s, rng, dt, limit: rng.uniform(-limit, limit, s).astype(dt, copy=False),
+                 lambda s, rng, dt, limit: uniform(rng, s, limit, dt),
                  lambda s, limit: limit / math.sqrt(3.0)),
         InitSpec("normal", r"w \sim N(0, \sigma^2)", {"std": 0.01},
-                 lambda s, rng, dt, std: (rng.standard_normal(s) * std).astype(dt, copy=False),
+                 lambda s, rng, dt, std: normal(rng, s, std, dt),
                  lambda s, std: float(std)),
         InitSpec("xavier_uniform", r"w \sim U\left(\pm g\sqrt{6/(n_{in}+n_{out})}\right)", {"gain": 1.0},
                  *_vs_preset(lambda g: g * g, "fan_avg", "uniform")),
@@ -169,8 +185,7 @@ def _registry() -> dict[str, InitSpec]:
 
 def _torch_default(shape, rng, dtype):
     """nn.Linear's default: kaiming_uniform_(a=sqrt(5)) = U(+-1/sqrt(n_in))."""
-    limit = 1.0 / math.sqrt(compute_fans(shape)[0])
-    return rng.uniform(-limit, limit, shape).astype(dtype, copy=False)
+    return uniform(rng, shape, 1.0 / math.sqrt(compute_fans(shape)[0]), dtype)
 
 
 INITIALIZERS: dict[str, InitSpec] = _registry()

@@ -10,7 +10,7 @@ from engine.mlp import MLP, MLPConfig, diagnose
 
 INPUTS = ("normal", "uniform")
 LOSSES = ("mse", "projection")
-HIST_SAMPLES = 65536          # entries per layer that go into a histogram (stats use all of them)
+HIST_SAMPLES = 2_000_000      # entries binned over all layers together (stats use every entry)
 
 
 @dataclass(frozen=True)
@@ -54,16 +54,17 @@ def loss_and_grad(a_out: np.ndarray, kind: str, rng) -> tuple[float, np.ndarray]
         return float(np.sum(a_out.astype(np.float64) * target) / batch), target / batch
 
 
-def _sample(v: np.ndarray) -> np.ndarray:
-    """The first rows of v, at most HIST_SAMPLES entries (rows are i.i.d. examples)."""
-    rows = max(1, HIST_SAMPLES // max(1, v.shape[1]))
+def _sample(v: np.ndarray, n_layers: int) -> np.ndarray:
+    """The first rows of v, at most 65536 entries and a share of HIST_SAMPLES (rows are i.i.d. examples)."""
+    per_layer = min(65536, HIST_SAMPLES // max(1, n_layers))
+    rows = max(1, per_layer // max(1, v.shape[1]))
     return v[:rows].ravel()
 
 
 def histograms(layers: list, bins: int = 50, log10: bool = False, value_range=None) -> Histograms:
     """Bin every layer on one shared range (symmetric around 0, or of log10 |v|)."""
     with np.errstate(all="ignore"):
-        samples = [_sample(v).astype(np.float64) for v in layers]
+        samples = [_sample(v, len(layers)).astype(np.float64) for v in layers]
         if log10:
             samples = [np.log10(np.abs(s[s != 0])) for s in samples]
         finite = [s[np.isfinite(s)] for s in samples]
@@ -95,7 +96,7 @@ def gradient_factors(net: MLP) -> list[tuple[float, float]]:
     grads_below = [net.grad_input] + net.grads_a[:-1]
     with np.errstate(all="ignore"):
         for l in range(net.depth):
-            measured = _rms(grads_below[l]) / _rms(net.grads_a[l])
+            measured = _ratio(_rms(grads_below[l]), _rms(net.grads_a[l]))
             phi_prime_sq = float(np.mean(net.phis[l].derivative(net.trace[l].z).astype(np.float64) ** 2))
             bn_gain_sq = _bn_gain_sq(net, l)
             n_out = net.weights[l].shape[1]
@@ -115,6 +116,13 @@ def _bn_gain_sq(net: MLP, l: int) -> float:
 def _rms(v) -> float:
     v = np.asarray(v, dtype=np.float64)
     return float(np.sqrt(np.mean(v * v)))
+
+
+def _ratio(num: float, den: float) -> float:
+    """num / den, NaN when undefined (0/0, inf/inf) and inf for x/0."""
+    if den == 0 or not math.isfinite(den):
+        return math.nan if num == 0 or not math.isfinite(num) or not math.isfinite(den) else math.inf
+    return num / den
 
 
 def probe(config: MLPConfig, *, batch: int = 256, input_dist: str = "normal", loss: str = "mse",

@@ -1,0 +1,109 @@
+"""Figures for the activations and gradients pages: one row per layer, binned on the server."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.charts.common import PALETTE, figure, finite, log_range, positive
+
+MIN_SHARE = 1e-4          # colour floor of the histogram heatmaps (log scale)
+
+
+def _layers(stats):
+    return np.array([row["layer"] for row in stats])
+
+
+def histogram_heatmap(hist, title: str, x_title: str, broken_from: int | None = None) -> go.Figure:
+    """Layer (y) by value bin (x), colour = log10 of the share of the layer's values in the bin."""
+    centers = (hist.edges[:-1] + hist.edges[1:]) / 2
+    counts = np.array(hist.counts, dtype=np.float64)
+    if broken_from is not None:
+        counts[broken_from - 1:] = np.nan           # overflowed layers are not drawn as data
+    share = np.log10(np.where(counts > 0, np.maximum(counts, MIN_SHARE), np.nan))
+    L = counts.shape[0]
+    fig = figure(title, x_title, "layer", height=max(320, min(560, 140 + 8 * L)), legend=False)
+    fig.add_trace(go.Heatmap(
+        x=centers, y=np.arange(1, L + 1), z=share, zmin=np.log10(MIN_SHARE), zmax=0, colorscale="Blues",
+        colorbar=dict(title="share", tickvals=[-4, -3, -2, -1, 0], ticktext=["0.01%", "0.1%", "1%", "10%", "100%"],
+                      thickness=12),
+        hovertemplate="layer %{y}<br>value ≈ %{x:.3g}<br>log10 share %{z:.2f}<extra></extra>"))
+    fig.update_yaxes(range=[L + 0.5, 0.5], dtick=max(1, L // 10))      # layer 1 on top
+    fig.update_xaxes(range=[float(hist.edges[0]), float(hist.edges[-1])])
+    return fig
+
+
+def histogram_lines(hist, layers: list[int], title: str, x_title: str) -> go.Figure:
+    """The classic picture: the histograms of a few chosen layers overlaid as lines (share per bin)."""
+    centers = (hist.edges[:-1] + hist.edges[1:]) / 2
+    fig = figure(title, x_title, "share of values per bin")
+    for i, layer in enumerate(layers):
+        fig.add_trace(go.Scatter(x=centers, y=hist.counts[layer - 1], mode="lines", name=f"layer {layer}",
+                                 line=dict(color=PALETTE[i % len(PALETTE)], width=2, shape="hvh")))
+    fig.update_xaxes(range=[float(hist.edges[0]), float(hist.edges[-1])])
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def std_by_layer(stats, view: str = "a") -> go.Figure:
+    """std(z), std(a) and |mean(a)| against layer, on a log axis."""
+    x = _layers(stats)
+    series = [(f"std of {view}", [r[f"{view}_std"] for r in stats], PALETTE[0], "solid"),
+              (f"|mean| of {view}", [abs(r[f"{view}_mean"]) for r in stats], PALETTE[1], "dot")]
+    other = "z" if view == "a" else "a"
+    series.append((f"std of {other}", [r[f"{other}_std"] for r in stats], PALETTE[2], "dash"))
+    fig = figure("Spread per layer", "layer", "value (log scale)")
+    for name, y, color, dash in series:
+        fig.add_trace(go.Scatter(x=x, y=positive(y), mode="lines+markers", name=name,
+                                 line=dict(color=color, dash=dash), marker=dict(size=5)))
+    fig.update_yaxes(type="log", range=log_range([v for _, y, _, _ in series[:1] + series[2:] for v in y]))
+    fig.update_xaxes(range=[0.5, len(x) + 0.5])
+    return fig
+
+
+def fractions_by_layer(stats) -> go.Figure:
+    """Saturated (tanh/sigmoid) and dead (ReLU-like) shares per layer, 0-100%."""
+    x = _layers(stats)
+    fig = figure("Saturated and dead units", "layer", "share of units (%)")
+    for key, name, color in [("saturated", "saturated: |a| within 1% of a bound", PALETTE[3]),
+                             ("dead", "a = 0 (share of entries)", PALETTE[4]),
+                             ("dead_units", "dead units: a = 0 on the whole batch", PALETTE[0])]:
+        y = finite([r[key] for r in stats]) * 100
+        if np.isfinite(y).any():
+            fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name=name, line=dict(color=color),
+                                     marker=dict(size=5)))
+    fig.update_yaxes(range=[-2, 102])
+    fig.update_xaxes(range=[0.5, len(x) + 0.5])
+    return fig
+
+
+def grad_norms(runs: dict, key: str, title: str, y_title: str) -> go.Figure:
+    """One line per run ({label: stats}) of a gradient norm against layer, on a log axis."""
+    fig = figure(title, "layer (1 = nearest the input)", y_title)
+    everything = []
+    for i, (label, stats) in enumerate(runs.items()):
+        y = [r[key] for r in stats]
+        everything += y
+        fig.add_trace(go.Scatter(x=_layers(stats), y=positive(y), mode="lines+markers", name=label,
+                                 line=dict(color=PALETTE[i % len(PALETTE)], width=3 if i == 0 else 2),
+                                 marker=dict(size=5)))
+    fig.update_yaxes(type="log", range=log_range(everything))
+    depth = max(len(s) for s in runs.values())
+    fig.update_xaxes(range=[0.5, depth + 0.5])
+    return fig
+
+
+def gradient_factors(stats) -> go.Figure:
+    """Per layer: how much the backward pass multiplies the gradient's rms, measured vs sqrt(n Var(w) E[phi'^2])."""
+    x = _layers(stats)
+    fig = figure("What each layer multiplies the gradient by", "layer", "factor (log scale)")
+    measured = [r["factor_measured"] for r in stats]
+    predicted = [r["factor_predicted"] for r in stats]
+    fig.add_trace(go.Scatter(x=x, y=positive(measured), mode="markers", name="measured rms ratio",
+                             marker=dict(size=8, color=PALETTE[0])))
+    fig.add_trace(go.Scatter(x=x, y=positive(predicted), mode="lines", name="predicted √(n·Var(w)·E[φ′²])",
+                             line=dict(color=PALETTE[1], dash="dash")))
+    fig.add_hline(y=1.0, line=dict(color="gray", width=1))
+    rng = log_range(measured + predicted + [1.0]) or [-1, 1]
+    fig.update_yaxes(type="log", range=[min(rng[0], -0.5), max(rng[1], 0.5)])
+    fig.update_xaxes(range=[0.5, len(x) + 0.5])
+    return fig
