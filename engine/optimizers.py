@@ -1,0 +1,261 @@
+"""First-order optimizers with torch.optim's exact update rules, in NumPy.
+
+    opt = create("adam", lr=0.01)
+    params = opt.step(params, grads)   # params/grads: one ndarray or a dict name -> ndarray
+
+`step` never mutates its inputs and returns new arrays of the params' dtype (float32 stays
+float32). The state (step count t, moment buffers) lives inside the Optimizer, one entry per
+param name. Hyperparameter names and defaults are torch.optim's; the registry keys "momentum"
+and "nesterov" are SGD presets (momentum=0.9, and nesterov=True).
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+import numpy as np
+
+
+class Optimizer:
+    """Base class: holds the resolved hyperparameters and per-parameter state; subclasses define `_update`."""
+
+    def __init__(self, name: str, hyper: Mapping):
+        self.name = name
+        self.hyper = dict(hyper)
+        self.state: dict = {}  # param name (None for a single array) -> {"t": step count, buffers...}
+
+    def step(self, params, grads):
+        """Return the updated params (same kind as given: ndarray or dict); inputs are not mutated."""
+        if isinstance(params, Mapping):
+            if not isinstance(grads, Mapping) or set(grads) != set(params):
+                raise ValueError("params and grads must be dicts with the same keys")
+            return {key: self._step_one(key, params[key], grads[key]) for key in params}
+        if isinstance(grads, Mapping):
+            raise ValueError("params is an array but grads is a dict")
+        return self._step_one(None, params, grads)
+
+    def _step_one(self, key, p, g):
+        p = np.asarray(p)
+        if not np.issubdtype(p.dtype, np.floating):
+            p = p.astype(np.float64)
+        g = np.asarray(g, dtype=p.dtype)
+        if g.shape != p.shape:
+            raise ValueError(f"grad shape {g.shape} != param shape {p.shape} for {key!r}")
+        state = self.state.setdefault(key, {"t": 0})
+        state["t"] += 1
+        return np.asarray(self._update(p, g, state), dtype=p.dtype)
+
+    def _update(self, p, g, state):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.name!r}, {self.hyper})"
+
+
+class SGD(Optimizer):
+    """p <- p - lr*g', g' = buf (or g + momentum*buf if nesterov), buf <- momentum*buf + (1-dampening)*g.
+
+    g includes L2 weight decay (g + weight_decay*p). As in torch, the first step sets buf = g
+    (undampened); without momentum the update is p - lr*g.
+    """
+
+    def _update(self, p, g, state):
+        h = self.hyper
+        if h["weight_decay"]:
+            g = g + h["weight_decay"] * p
+        if h["momentum"]:
+            if "buf" not in state:
+                buf = g.copy()
+            else:
+                buf = h["momentum"] * state["buf"] + (1.0 - h["dampening"]) * g
+            state["buf"] = buf
+            g = g + h["momentum"] * buf if h["nesterov"] else buf
+        return p - h["lr"] * g
+
+
+class Adagrad(Optimizer):
+    """p <- p - clr * g / (sqrt(sum) + eps), sum <- sum + g^2, clr = lr / (1 + (t-1)*lr_decay).
+
+    g includes L2 weight decay; sum starts at initial_accumulator_value.
+    """
+
+    def _update(self, p, g, state):
+        h = self.hyper
+        if h["weight_decay"]:
+            g = g + h["weight_decay"] * p
+        clr = h["lr"] / (1.0 + (state["t"] - 1) * h["lr_decay"])
+        sum_sq = state.get("sum", np.full_like(p, h["initial_accumulator_value"])) + g * g
+        state["sum"] = sum_sq
+        return p - clr * (g / (np.sqrt(sum_sq) + h["eps"]))
+
+
+class RMSprop(Optimizer):
+    """p <- p - lr * g / (sqrt(v_hat) + eps), v <- alpha*v + (1-alpha)*g^2, v_hat = v (- g_avg^2 if centered).
+
+    centered: g_avg <- alpha*g_avg + (1-alpha)*g. With momentum > 0:
+    buf <- momentum*buf + g / (sqrt(v_hat) + eps) and p <- p - lr*buf. g includes L2 weight decay.
+    v_hat is clamped at 0 (it is >= 0 in exact arithmetic; rounding could make it -1e-17).
+    """
+
+    def _update(self, p, g, state):
+        h = self.hyper
+        alpha = h["alpha"]
+        if h["weight_decay"]:
+            g = g + h["weight_decay"] * p
+        v = alpha * state.get("v", np.zeros_like(p)) + (1.0 - alpha) * g * g
+        state["v"] = v
+        v_hat = v
+        if h["centered"]:
+            g_avg = alpha * state.get("g_avg", np.zeros_like(p)) + (1.0 - alpha) * g
+            state["g_avg"] = g_avg
+            v_hat = np.maximum(v - g_avg * g_avg, 0.0)
+        denom = np.sqrt(v_hat) + h["eps"]
+        if h["momentum"] > 0:
+            buf = h["momentum"] * state.get("buf", np.zeros_like(p)) + g / denom
+            state["buf"] = buf
+            return p - h["lr"] * buf
+        return p - h["lr"] * (g / denom)
+
+
+class Adam(Optimizer):
+    """p <- p - (lr / (1-b1^t)) * m / (sqrt(v)/sqrt(1-b2^t) + eps), m <- b1*m + (1-b1)*g, v <- b2*v + (1-b2)*g^2.
+
+    g includes L2 weight decay (g + weight_decay*p). bias_correction=False uses m and v raw:
+    p <- p - lr * m / (sqrt(v) + eps).
+    """
+
+    decoupled = False  # AdamW: weight decay shrinks p instead of entering g
+
+    def _update(self, p, g, state):
+        h = self.hyper
+        lr, wd, (b1, b2), t = h["lr"], h["weight_decay"], h["betas"], state["t"]
+        if wd and self.decoupled:
+            p = p * (1.0 - lr * wd)
+        elif wd:
+            g = g + wd * p
+        m = b1 * state.get("m", np.zeros_like(p)) + (1.0 - b1) * g
+        v = b2 * state.get("v", np.zeros_like(p)) + (1.0 - b2) * g * g
+        state["m"], state["v"] = m, v
+        if not h["bias_correction"]:
+            return p - lr * (m / (np.sqrt(v) + h["eps"]))
+        bc1, bc2 = 1.0 - b1**t, 1.0 - b2**t
+        denom = np.sqrt(v) / math.sqrt(bc2) + h["eps"]
+        return p - (lr / bc1) * (m / denom)
+
+
+class AdamW(Adam):
+    """p <- p*(1 - lr*weight_decay), then the Adam step without the L2 term (decoupled weight decay)."""
+
+    decoupled = True
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """A registry entry: the class, its default hyperparameters (torch's) and a one-line summary."""
+
+    cls: type
+    defaults: Mapping
+    summary: str
+
+
+_SGD = {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "nesterov": False, "weight_decay": 0.0}
+_ADAM = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0.0, "bias_correction": True}
+
+
+def _spec(cls, defaults, summary):
+    return OptimizerSpec(cls, MappingProxyType(defaults), summary)
+
+
+OPTIMIZERS: dict[str, OptimizerSpec] = {
+    "sgd": _spec(SGD, _SGD, "plain gradient descent"),
+    "momentum": _spec(SGD, {**_SGD, "momentum": 0.9}, "SGD with heavy-ball momentum 0.9"),
+    "nesterov": _spec(SGD, {**_SGD, "momentum": 0.9, "nesterov": True}, "SGD with Nesterov momentum 0.9"),
+    "adagrad": _spec(
+        Adagrad,
+        {"lr": 1e-2, "lr_decay": 0.0, "weight_decay": 0.0, "initial_accumulator_value": 0.0, "eps": 1e-10},
+        "per-coordinate step lr/sqrt(sum of squared grads)",
+    ),
+    "rmsprop": _spec(
+        RMSprop,
+        {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0, "centered": False},
+        "step lr/sqrt(running mean of squared grads)",
+    ),
+    "adam": _spec(Adam, _ADAM, "momentum + RMSprop scaling, bias-corrected"),
+    "adamw": _spec(AdamW, {**_ADAM, "weight_decay": 1e-2}, "Adam with decoupled weight decay"),
+}
+
+_BOOLS = {"nesterov", "centered", "bias_correction"}
+_UPPER = {"dampening": (1.0, True), "alpha": (1.0, True), "betas": (1.0, False)}  # (bound, inclusive)
+
+
+def _real(key, value):
+    """A finite float >= 0, below the key's upper bound if it has one; ValueError otherwise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{key} must be a real number, got {value!r}")
+    value = float(value)
+    upper, inclusive = _UPPER.get(key.split("[")[0], (math.inf, True))
+    if not (math.isfinite(value) and value >= 0.0 and (value <= upper if inclusive else value < upper)):
+        bound = f"[0, {upper:g}{']' if inclusive else ')'}" if math.isfinite(upper) else ">= 0"
+        raise ValueError(f"{key} must be finite and in {bound}, got {value!r}")
+    return value
+
+
+def _validate(key, value):
+    if key in _BOOLS:
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{key} must be True or False, got {value!r}")
+        return bool(value)
+    if key == "betas":
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {value!r}")
+        return (_real("betas[0]", value[0]), _real("betas[1]", value[1]))
+    return _real(key, value)
+
+
+def create(name: str, **hyper) -> Optimizer:
+    """A fresh optimizer `name` (a key of OPTIMIZERS) with torch's defaults overridden by `hyper`."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}; valid names: {', '.join(OPTIMIZERS)}")
+    spec = OPTIMIZERS[name]
+    unknown = sorted(set(hyper) - set(spec.defaults))
+    if unknown:
+        raise ValueError(
+            f"unknown hyperparameter(s) {', '.join(unknown)} for {name!r}; "
+            f"valid ones: {', '.join(spec.defaults)}"
+        )
+    resolved = {key: _validate(key, hyper.get(key, default)) for key, default in spec.defaults.items()}
+    if resolved.get("nesterov") and (resolved["momentum"] <= 0 or resolved["dampening"] != 0):
+        raise ValueError("nesterov momentum requires momentum > 0 and dampening = 0")
+    return spec.cls(name, resolved)
+
+
+def _arrays(grads):
+    return list(grads.values()) if isinstance(grads, Mapping) else [grads]
+
+
+def grad_norm(grads) -> float:
+    """Total L2 norm over all arrays: sqrt(sum_i ||g_i||^2) (computed in float64)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        norms = [float(np.linalg.norm(np.ravel(np.asarray(g, dtype=np.float64)))) for g in _arrays(grads)]
+    return math.hypot(*norms)
+
+
+def clip_grad_norm(grads, max_norm: float):
+    """g <- g * min(1, max_norm / (||g|| + 1e-6)), ||g|| the total norm over all arrays (torch's clip_grad_norm_).
+
+    Returns new arrays (ndarray or dict, as given); the inputs are not mutated.
+    """
+    max_norm = _real("max_norm", max_norm)
+    coef = min(max_norm / (grad_norm(grads) + 1e-6), 1.0)
+
+    def scale(g):
+        g = np.asarray(g)
+        return g * coef if np.issubdtype(g.dtype, np.floating) else g.astype(np.float64) * coef
+
+    with np.errstate(invalid="ignore"):  # inf * 0 -> nan, as in torch
+        if isinstance(grads, Mapping):
+            return {key: scale(g) for key, g in grads.items()}
+        return scale(grads)
