@@ -79,15 +79,19 @@ def histograms(layers: list, bins: int = 50, log10: bool = False, value_range=No
 
 
 def _shared_range(finite: list, log10: bool) -> tuple[float, float]:
-    """[-m, m] with m the largest |v| of any layer; for log10, [min, max] of the logs."""
+    """[min, max] over all layers (symmetric when nearly so, always containing 0); for log10 whole decades."""
     nonempty = [s for s in finite if s.size]
     if not nonempty:
         return (-1.0, 1.0)
     if log10:
         lo, hi = min(float(s.min()) for s in nonempty), max(float(s.max()) for s in nonempty)
         return (math.floor(lo), max(math.ceil(hi), math.floor(lo) + 1))
-    m = max(float(np.abs(s).max()) for s in nonempty)
-    return (-m, m) if m > 0 else (-1.0, 1.0)
+    lo = min(float(s.min()) for s in nonempty)
+    hi = max(float(s.max()) for s in nonempty)
+    lo, hi = min(lo, 0.0), max(hi, 0.0)              # always show 0; ReLU-like outputs get [0, max]
+    if lo < 0 < hi and min(-lo, hi) > 0.5 * max(-lo, hi):
+        lo, hi = -max(-lo, hi), max(-lo, hi)         # nearly symmetric: make it symmetric
+    return (lo, hi) if hi > lo else (-1.0, 1.0)
 
 
 def gradient_factors(net: MLP) -> list[tuple[float, float]]:

@@ -32,16 +32,16 @@ label = "activation a = φ(z)" if view == "a" else "pre-activation z"
 left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(charts.layers.histogram_heatmap(hist, f"Histogram of {label}, every layer",
-                                                    f"{label} value", broken), width="stretch")
+                                                    f"{label} value", broken), width="stretch", theme=None)
 with right:
     L = len(stats)
     picks = sorted({1, max(1, (L + 1) // 2), L} - ({*range(broken, L + 1)} if broken else set()))
     st.plotly_chart(charts.layers.histogram_lines(hist, picks, "First, middle and last layer", f"{label} value"),
-                    width="stretch")
+                    width="stretch", theme=None)
 
 left, right = st.columns(2)
-left.plotly_chart(charts.layers.std_by_layer(stats, view), width="stretch")
-right.plotly_chart(charts.layers.fractions_by_layer(stats), width="stretch")
+left.plotly_chart(charts.layers.std_by_layer(stats, view), width="stretch", theme=None)
+right.plotly_chart(charts.layers.fractions_by_layer(stats), width="stretch", theme=None)
 
 st.subheader("What to notice")
 st.markdown(

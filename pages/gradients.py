@@ -37,9 +37,9 @@ for message in result.messages:
 
 left, right = st.columns(2)
 left.plotly_chart(charts.layers.grad_norms(runs, "grad_W_norm", "‖∂L/∂W‖ per layer", "‖∂L/∂W_l‖ (log scale)"),
-                  width="stretch")
+                  width="stretch", theme=None)
 right.plotly_chart(charts.layers.grad_norms(runs, "grad_a_norm", "‖∂L/∂a‖ per layer", "‖∂L/∂a_l‖ (log scale)"),
-                   width="stretch")
+                   width="stretch", theme=None)
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("‖∂L/∂a₁‖ / ‖∂L/∂a_L‖", f"{gradient_ratio(stats):.3g}", help="below 0.01: vanishing, above 100: exploding")
@@ -51,8 +51,8 @@ c4.metric(f"‖∂L/∂W_{len(stats)}‖", f"{stats[-1]['grad_W_norm']:.3g}")
 left, right = st.columns([3, 2])
 broken = next((r["layer"] for r in stats if r["grad_nonfinite"]), None)
 left.plotly_chart(charts.layers.histogram_heatmap(result.hist_grad, "Histogram of log₁₀|∂L/∂a|, every layer",
-                                                  "log₁₀ |∂L/∂a| (order of magnitude)", broken), width="stretch")
-right.plotly_chart(charts.layers.gradient_factors(stats), width="stretch")
+                                                  "log₁₀ |∂L/∂a| (order of magnitude)", broken), width="stretch", theme=None)
+right.plotly_chart(charts.layers.gradient_factors(stats), width="stretch", theme=None)
 
 st.subheader("What to notice")
 typical = [r["factor_predicted"] for r in stats if r["factor_predicted"] == r["factor_predicted"]]

@@ -69,7 +69,7 @@ class Choice:
     options: tuple
     default: str
     help: str | None = None
-    labels: tuple = ()               # (option, label) pairs
+    labels: tuple = ()               # (option, caption) pairs, shown under a radio's options
     radio: bool = False
 
     def parse(self, raw: str):
@@ -78,12 +78,17 @@ class Choice:
         return self.default, f"`{self.key}={_shown(raw)}` is not one of {', '.join(self.options)}; using {self.default}"
 
     def render(self, where=None):
+        """The URL holds the option itself (no format_func: Streamlit would put the label in the URL);
+        a radio shows `labels` as captions under the options."""
         where = where or st.sidebar
-        names = dict(self.labels)
-        widget = where.radio if self.radio else where.selectbox
-        kwargs = {"horizontal": True} if self.radio else {}
-        return widget(self.label, self.options, index=self.options.index(self.default), key=self.key,
-                      help=self.help, format_func=lambda o: names.get(o, o), bind="query-params", **kwargs)
+        index = self.options.index(self.default)
+        if self.radio:
+            names = dict(self.labels)
+            captions = [names.get(o, "") for o in self.options] if names else None
+            return where.radio(self.label, self.options, index=index, key=self.key, help=self.help,
+                               captions=captions, horizontal=not captions, bind="query-params")
+        return where.selectbox(self.label, self.options, index=index, key=self.key, help=self.help,
+                               bind="query-params")
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,6 @@ class MultiChoice:
     options: tuple
     default: tuple
     help: str | None = None
-    labels: tuple = ()
 
     def parse_all(self, raws: list):
         kept = [r for r in dict.fromkeys(raws) if r in self.options]
@@ -128,9 +132,8 @@ class MultiChoice:
 
     def render(self, where=None):
         where = where or st.sidebar
-        names = dict(self.labels)
         return where.multiselect(self.label, self.options, list(self.default), key=self.key, help=self.help,
-                                 format_func=lambda o: names.get(o, o), bind="query-params")
+                                 bind="query-params")
 
 
 def log_options(lo_exp: int, hi_exp: int) -> tuple:

@@ -11,13 +11,14 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 
 
 def figure(title: str, x_title: str, y_title: str, *, height: int = HEIGHT, legend: bool = True) -> go.Figure:
-    """An empty figure with the lab's layout: title, axis titles (with units), legend above the plot."""
+    """An empty figure with the lab's layout: title, axis titles (with units), legend under the x axis."""
     fig = go.Figure()
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left", font=dict(size=15)),
-        template="plotly_white", height=height, font=FONT, margin=dict(l=60, r=20, t=60, b=50),
+        template="plotly_white", height=height + (50 if legend else 0), font=FONT,
+        margin=dict(l=60, r=20, t=50, b=50 + (50 if legend else 0)),
         showlegend=legend,
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0, bgcolor="rgba(0,0,0,0)"),
+        legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0, bgcolor="rgba(0,0,0,0)"),
     )
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
@@ -42,5 +43,15 @@ def log_range(values, pad: float = 0.3) -> list | None:
     arr = arr[np.isfinite(arr)]
     if arr.size == 0:
         return None
-    lo, hi = np.log10(arr.min()), np.log10(arr.max())
-    return [float(np.floor(lo - pad)), float(np.ceil(hi + pad))]
+    lo, hi = np.floor(np.log10(arr.min()) - pad), np.ceil(np.log10(arr.max()) + pad)
+    if hi - lo < 2:                                   # at least two decades, so ticks are 10^k
+        lo, hi = lo - 1, hi + 1
+    return [float(lo), float(hi)]
+
+
+def log_axis(fig: go.Figure, values, axis: str = "y") -> None:
+    """A log axis with a fixed range around values and a tick per decade."""
+    rng = log_range(values)
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    update(type="log", range=rng, dtick=1 if rng is None or rng[1] - rng[0] <= 12 else 2,
+           exponentformat="power")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts.common import PALETTE, figure, finite, log_range, positive
+from ui.charts.common import PALETTE, figure, finite, log_axis, positive
 
 MIN_SHARE = 1e-4          # colour floor of the histogram heatmaps (log scale)
 
@@ -27,7 +27,7 @@ def histogram_heatmap(hist, title: str, x_title: str, broken_from: int | None = 
         colorbar=dict(title="share", tickvals=[-4, -3, -2, -1, 0], ticktext=["0.01%", "0.1%", "1%", "10%", "100%"],
                       thickness=12),
         hovertemplate="layer %{y}<br>value ≈ %{x:.3g}<br>log10 share %{z:.2f}<extra></extra>"))
-    fig.update_yaxes(range=[L + 0.5, 0.5], dtick=max(1, L // 10))      # layer 1 on top
+    fig.update_yaxes(range=[L + 0.5, 0.5], tick0=1, dtick=max(1, L // 10))      # layer 1 on top
     fig.update_xaxes(range=[float(hist.edges[0]), float(hist.edges[-1])])
     return fig
 
@@ -55,7 +55,7 @@ def std_by_layer(stats, view: str = "a") -> go.Figure:
     for name, y, color, dash in series:
         fig.add_trace(go.Scatter(x=x, y=positive(y), mode="lines+markers", name=name,
                                  line=dict(color=color, dash=dash), marker=dict(size=5)))
-    fig.update_yaxes(type="log", range=log_range([v for _, y, _, _ in series[:1] + series[2:] for v in y]))
+    log_axis(fig, [v for _, y, _, _ in series for v in y])
     fig.update_xaxes(range=[0.5, len(x) + 0.5])
     return fig
 
@@ -86,7 +86,7 @@ def grad_norms(runs: dict, key: str, title: str, y_title: str) -> go.Figure:
         fig.add_trace(go.Scatter(x=_layers(stats), y=positive(y), mode="lines+markers", name=label,
                                  line=dict(color=PALETTE[i % len(PALETTE)], width=3 if i == 0 else 2),
                                  marker=dict(size=5)))
-    fig.update_yaxes(type="log", range=log_range(everything))
+    log_axis(fig, everything)
     depth = max(len(s) for s in runs.values())
     fig.update_xaxes(range=[0.5, depth + 0.5])
     return fig
@@ -95,7 +95,7 @@ def grad_norms(runs: dict, key: str, title: str, y_title: str) -> go.Figure:
 def gradient_factors(stats) -> go.Figure:
     """Per layer: how much the backward pass multiplies the gradient's rms, measured vs sqrt(n Var(w) E[phi'^2])."""
     x = _layers(stats)
-    fig = figure("What each layer multiplies the gradient by", "layer", "factor (log scale)")
+    fig = figure("Gradient multiplier per layer", "layer", "factor (log scale)")
     measured = [r["factor_measured"] for r in stats]
     predicted = [r["factor_predicted"] for r in stats]
     fig.add_trace(go.Scatter(x=x, y=positive(measured), mode="markers", name="measured rms ratio",
@@ -103,7 +103,6 @@ def gradient_factors(stats) -> go.Figure:
     fig.add_trace(go.Scatter(x=x, y=positive(predicted), mode="lines", name="predicted √(n·Var(w)·E[φ′²])",
                              line=dict(color=PALETTE[1], dash="dash")))
     fig.add_hline(y=1.0, line=dict(color="gray", width=1))
-    rng = log_range(measured + predicted + [1.0]) or [-1, 1]
-    fig.update_yaxes(type="log", range=[min(rng[0], -0.5), max(rng[1], 0.5)])
+    log_axis(fig, measured + predicted + [1.0])
     fig.update_xaxes(range=[0.5, len(x) + 0.5])
     return fig
