@@ -17,17 +17,26 @@ LOSS = controls.Choice("loss", "loss at the output", ("mse", "projection"), "mse
 COMPARE = controls.MultiChoice("compare", "overlay initializers", tuple(initializers.INITIALIZERS), (),
                                help="Each with its default parameter and the same network and data")
 COMPARE_BN = controls.Toggle("compare_bn", "overlay the other batch-norm setting", False)
-values = controls.network_sidebar(extra=(LOSS, COMPARE, COMPARE_BN))
 
+
+def overlays(v) -> list:
+    """(label, settings that differ) of each overlaid run, as many as the weight budget allows."""
+    wanted = [(init, {"init": init, "init_params": {}}) for init in v["compare"] if init != v["init"]]
+    if v["compare_bn"]:
+        wanted.append((f"{v['init']}{'' if v['bn'] else ' + BN'}", {"bn": not v["bn"]}))
+    return wanted[:controls.max_runs(v["depth"], v["width"]) - 1]
+
+
+values = controls.network_sidebar(extra=(LOSS, COMPARE, COMPARE_BN), runs=lambda v: 1 + len(overlays(v)))
 result = cache.probe_values(values)
 stats = result.stats
-label = f"{values['init']}{' + BN' if values['bn'] else ''} (current)"
-runs = {label: stats}
-for init in values["compare"]:
-    if init != values["init"]:
-        runs[init] = cache.probe_values(values, init=init, init_params={}).stats
-if values["compare_bn"]:
-    runs[f"{values['init']}{'' if values['bn'] else ' + BN'}"] = cache.probe_values(values, bn=not values["bn"]).stats
+runs = {f"{values['init']}{' + BN' if values['bn'] else ''} (current)": stats}
+for label, override in overlays(values):
+    runs[label] = cache.probe_values(values, **override).stats
+wanted = len([i for i in values["compare"] if i != values["init"]]) + int(values["compare_bn"])
+if len(runs) - 1 < wanted:
+    st.info(f"Only {len(runs) - 1} of the {wanted} overlays are drawn: a {values['depth']}-layer, "
+            f"{values['width']}-wide network is too large to compute more at once.", icon="⏱️")
 
 verdict = gradient_verdict(stats)
 box = {"healthy": st.success, "overflow": st.error}.get(verdict.level, st.warning)

@@ -255,17 +255,27 @@ ALL_INIT_PARAMS = list(INIT_PARAM_CONTROLS.values())
 WORK_BUDGET = 1.2e10
 
 
-def cap_batch(depth: int, width: int, batch: int) -> int:
-    """The largest batch (a multiple of 16, at least 16) that keeps depth * width^2 * batch within budget."""
-    fits = int(WORK_BUDGET // (depth * width * width)) // 16 * 16
+# depth x width^2 weights summed over the networks a page draws: sampling 1e8 float32 weights takes about
+# half a second, so a page overlaying several networks draws only as many as fit.
+WEIGHT_BUDGET = 1.2e8
+
+
+def max_runs(depth: int, width: int) -> int:
+    """How many depth x width networks fit the weight budget (at least 1)."""
+    return max(1, int(WEIGHT_BUDGET // (depth * width * width)))
+
+
+def cap_batch(depth: int, width: int, batch: int, runs: int = 1) -> int:
+    """The largest batch (a multiple of 16, at least 16) keeping runs * depth * width^2 * batch within budget."""
+    fits = int(WORK_BUDGET // (runs * depth * width * width)) // 16 * 16
     return max(16, min(batch, fits))
 
 
-def network_sidebar(extra=()) -> dict:
+def network_sidebar(extra=(), runs=lambda values: 1) -> dict:
     """Check the URL and draw the network controls (and the page's `extra` ones) in the sidebar.
 
-    Returns the values by key, with `init_params` (a dict) and `batch` capped to the work budget;
-    notices are shown at the top of the page.
+    Returns the values by key, with `init_params` (a dict) and `batch` capped to the work budget shared by
+    `runs(values)` networks (a page overlaying several networks computes each); notices go at the top.
     """
     notices = check_url(NETWORK + ALL_INIT_PARAMS + list(extra))
     show_notices(notices)
@@ -278,10 +288,12 @@ def network_sidebar(extra=()) -> dict:
     values.update({c.key: c.render(side) for c in (SCALE, BIAS, BN)})
     side.subheader("Data and view")
     values.update({c.key: c.render(side) for c in (INPUT, SEED) + tuple(extra)})
-    capped = cap_batch(values["depth"], values["width"], values["batch"])
+    n = runs(values)
+    capped = cap_batch(values["depth"], values["width"], values["batch"], n)
     if capped < values["batch"]:
+        what = "network" if n == 1 else f"network (× {n} overlaid runs)"
         st.info(f"Batch cut from {values['batch']} to {capped} so this {values['depth']}-layer, "
-                f"{values['width']}-wide network redraws in under a second "
+                f"{values['width']}-wide {what} redraws in under a second "
                 f"(budget: depth × width² × batch ≤ {WORK_BUDGET:.2g}).", icon="⏱️")
         values["batch"] = capped
     return values

@@ -1,0 +1,86 @@
+"""Page benchmark with Streamlit's AppTest: rerun time at defaults, the heaviest settings, figure sizes.
+
+Targets: a rerun at default settings under 150 ms (median, cached engine call); any allowed setting
+under 2 s (cold cache); no figure over 1 MB of JSON.
+
+    .venv/bin/python bench/page_bench.py [--repeats 10]
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+logging.disable(logging.WARNING)                       # AppTest's "missing ScriptRunContext" chatter
+
+import streamlit as st  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+DEFAULT_TARGET_MS, HEAVY_TARGET_S, FIGURE_TARGET_B = 150, 2.0, 1_000_000
+
+# page -> settings that make it work hardest (within the widgets' bounds)
+HEAVY = {
+    "app.py": {},
+    "pages/init_explorer.py": {"init": "orthogonal", "fan_in": "4096", "fan_out": "4096"},
+    "pages/activations.py": {"depth": "100", "width": "1024", "batch": "2048", "act": "gelu", "bn": "true"},
+    "pages/gradients.py": {"depth": "100", "width": "1024", "batch": "2048", "compare": ["he_normal", "normal"],
+                           "compare_bn": "true"},
+    "pages/gradients.py (overlays)": {"depth": "30", "width": "512", "batch": "2048", "compare_bn": "true",
+                                      "compare": ["he_normal", "normal", "lecun_normal", "orthogonal"]},
+    "pages/optimizer_race.py": {"surface": "regression", "batch": "1", "steps": "1000",
+                                "opt": ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"]},
+}
+
+
+def run(path: str, query: dict) -> tuple[AppTest, float]:
+    at = AppTest.from_file(str(ROOT / path.split(" ")[0]), default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    start = time.perf_counter()
+    at.run()
+    return at, time.perf_counter() - start
+
+
+def figure_bytes(at: AppTest) -> int:
+    return max((len(c.proto.spec) for c in at.get("plotly_chart")), default=0)
+
+
+def rerun_ms(at: AppTest, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=10)
+    args = parser.parse_args()
+    run("app.py", {})                                   # imports, once
+    print(f"{'page':<32}{'rerun ms':>10}{'heavy s':>9}{'max fig KB':>12}  verdict")
+    failures = 0
+    for page, heavy in HEAVY.items():
+        at, _ = run(page, {})
+        default_ms = rerun_ms(at, args.repeats)
+        st.cache_data.clear()
+        heavy_at, heavy_s = run(page, heavy)
+        errors = list(at.exception) + list(heavy_at.exception)
+        size = max(figure_bytes(at), figure_bytes(heavy_at))
+        ok = (default_ms < DEFAULT_TARGET_MS or "(" in page) and heavy_s < HEAVY_TARGET_S \
+            and size < FIGURE_TARGET_B and not errors
+        failures += not ok
+        print(f"{page:<32}{default_ms:>10.0f}{heavy_s:>9.2f}{size / 1e3:>12.0f}  {'ok' if ok else 'MISSES'}"
+              + (f" ({errors[0].message})" if errors else ""))
+    print(f"targets: rerun < {DEFAULT_TARGET_MS} ms at defaults, heaviest setting < {HEAVY_TARGET_S} s cold, "
+          f"figures < {FIGURE_TARGET_B / 1e6:.0f} MB; {failures} page(s) miss")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""A classroom at once: 12 browser contexts use one server with different settings at the same time.
+
+Phase 1: all 12 open a page at once (each browser also pays for loading Streamlit's front end; in a
+class that cost is spread over 12 laptops, here it all lands on this machine's 2 cores).
+Phase 2: all 12 move their depth slider (keyboard) at the same moment: each must see the
+chart of its *own* settings (its heatmap has as many rows as its own depth) within 5 s.
+Prints what it measured.
+"""
+import asyncio
+import statistics
+import time
+
+import pytest
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
+
+USERS = 12
+WAIT_LIMIT_S = 5.0
+FIRST_LOAD_LIMIT_S = 60.0
+HEATMAP_ROWS = """() => { for (const el of document.querySelectorAll('.js-plotly-plot')) {
+    if (el.data && el.data.length && el.data[0].type === 'heatmap') {
+        const r = el.layout.yaxis.range; return Math.round(r[0] - r[1]); } }
+  return null; }"""
+
+
+def url(base: str, i: int, depth: int) -> str:
+    page = "activations" if i % 2 == 0 else "gradients"
+    return f"{base}/{page}?depth={depth}&seed={i}&act={'relu' if i % 3 else 'tanh'}&width={64 + 16 * i}"
+
+
+async def wait_rows(page, depth: int, timeout_s: float) -> float:
+    """Seconds until the page's heatmap shows `depth` layers."""
+    start = time.perf_counter()
+    await page.wait_for_function(f"() => ({HEATMAP_ROWS})() === {depth}", timeout=timeout_s * 1000)
+    return time.perf_counter() - start
+
+
+async def classroom(base: str) -> list[dict]:
+    from playwright.async_api import async_playwright
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            pages = [await (await browser.new_context(viewport=VIEWPORT)).new_page() for _ in range(USERS)]
+
+            async def first(i):
+                await pages[i].goto(url(base, i, 3 + i))
+                return await wait_rows(pages[i], 3 + i, FIRST_LOAD_LIMIT_S)
+
+            async def change(i):
+                thumb = pages[i].locator(".st-key-depth input[type='range']").first
+                await thumb.focus()
+                start = time.perf_counter()
+                await thumb.press("ArrowRight")                 # depth + 1, everyone at the same moment
+                await wait_rows(pages[i], 4 + i, 30)
+                return time.perf_counter() - start
+
+            loads = await asyncio.gather(*(first(i) for i in range(USERS)))
+            changes = await asyncio.gather(*(change(i) for i in range(USERS)))
+            rows = [await pg.evaluate(HEATMAP_ROWS) for pg in pages]
+            errors = [await pg.locator("[data-testid='stException']").count() for pg in pages]
+            return [{"user": i, "load": loads[i], "change": changes[i], "rows": rows[i], "depth": 4 + i,
+                     "exceptions": errors[i]} for i in range(USERS)]
+        finally:
+            await browser.close()
+
+
+@pytest.mark.load
+def test_twelve_users_at_once(server):
+    results = asyncio.run(classroom(server))
+    loads, changes = [r["load"] for r in results], [r["change"] for r in results]
+    print(f"\nload test: {USERS} browser contexts on one server (and one 2-core machine)")
+    print(f"  first load, all at once: median {statistics.median(loads):.2f} s, max {max(loads):.2f} s")
+    print(f"  setting change, all at once: median {statistics.median(changes):.2f} s, max {max(changes):.2f} s "
+          f"(limit {WAIT_LIMIT_S} s)")
+    for r in results:
+        print(f"  user {r['user']:2d}: depth {r['depth']} -> heatmap rows {r['rows']}, "
+              f"first load {r['load']:.2f} s, change {r['change']:.2f} s")
+    assert all(r["rows"] == r["depth"] for r in results), "every user sees the chart of their own settings"
+    assert all(r["exceptions"] == 0 for r in results)
+    assert max(changes) < WAIT_LIMIT_S
