@@ -193,8 +193,25 @@ def check_url(controls, extra_keys=()) -> list[str]:
             value, notice = control.parse(values[-1] if values else "")
         if notice:
             notices.append(notice)
-            st.session_state[key] = value
+        if notice or _snapped(control, values[-1] if values else "", value):
+            st.session_state[key] = value        # the widget shows the fixed value (the URL follows it)
     return notices
+
+
+def _snapped(control, raw: str, value) -> bool:
+    """Whether a valid URL value had to be moved onto the widget's grid.
+
+    Sliders: the number changed (gain=1.234 -> 1.23). Log sliders: Streamlit only accepts an option's exact
+    text, so "1.0" must become the option "1" and 0.31 the option 0.3.
+    """
+    if isinstance(control, LogSlider):
+        return raw.strip() != f"{value:g}"
+    if isinstance(control, Slider):
+        try:
+            return float(raw) != float(value)
+        except ValueError:
+            return False
+    return False
 
 
 def _drop(key: str) -> None:
@@ -223,7 +240,9 @@ from engine import activations as _activations, initializers as _initializers  #
 
 # One control per initializer parameter; the same URL key means the same thing on every page.
 INIT_PARAM_CONTROLS = {
-    "gain": Slider("gain", "gain g", 0.0, 5.0, 1.0, 0.01, help="Multiplies the std: 5/3 for tanh, √2 for ReLU"),
+    "gain": Slider("gain", "gain g", 0.0, 5.0, 1.0, 0.01,
+                   help="Multiplies the std. Xavier/LeCun: 5/3 for tanh, √2 for ReLU (PyTorch's calculate_gain). "
+                        "He already holds ReLU's factor 2, so gain 1 is He."),
     "std": LogSlider("std", "std σ", log_options(-4, 1), 0.01, help="N(0, σ²)"),
     "limit": LogSlider("limit", "limit a", log_options(-4, 1), 1.0, help="U(−a, a)"),
     "value": Slider("value", "constant c", -2.0, 2.0, 0.5, 0.01, help="every weight = c"),

@@ -1,12 +1,10 @@
 """Home page and router: cards, presets, and each preset opening its page with the preset's values."""
+from urllib.parse import parse_qs
+
 import pytest
 
 from tests.app.pagetest import run_page, widget
 from ui.presets import PRESETS
-
-PAGE_FILES = ["pages/home.py", "pages/init_explorer.py", "pages/activations.py", "pages/gradients.py",
-              "pages/optimizer_race.py"]
-
 
 def test_router_starts_on_home():
     at = run_page("app.py")
@@ -14,16 +12,19 @@ def test_router_starts_on_home():
     assert at.title[0].value == "Training Dynamics Lab"
 
 
+URL_PATHS = {"pages/init_explorer.py": "init", "pages/activations.py": "activations",
+             "pages/gradients.py": "gradients", "pages/optimizer_race.py": "race"}
+
+
 def test_home_links_every_page_and_every_preset():
     at = run_page("app.py")
-    links = at.get("page_link")
-    targets = [link.proto.page for link in links]
-    for page in PAGE_FILES[1:]:
-        assert any(t.endswith(page.split("/")[-1]) or page in t for t in targets), page
-    labels = [link.proto.label for link in links]
-    for preset in PRESETS:
-        assert preset.title in labels
+    links = {link.proto.label: link.proto for link in at.get("page_link")}
+    assert {link.page for link in links.values()} == set(URL_PATHS.values())
     assert len(PRESETS) == 8
+    for preset in PRESETS:
+        link = links[preset.title]
+        assert link.page == URL_PATHS[preset.page]
+        assert parse_qs(link.query_string) == {k: v if isinstance(v, list) else [v] for k, v in preset.params}
 
 
 def _expected(value):
