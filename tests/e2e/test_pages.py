@@ -45,3 +45,21 @@ def test_page_loads_draws_and_round_trips(server, tab, path, key, n_charts):
     assert chart_fingerprint(restored) == chart_fingerprint(page), "the same URL must draw the same chart"
     assert not exceptions(restored)
     assert not tab.errors, tab.errors
+
+
+def test_clamped_url_shows_a_notice_and_the_user_can_move_on(server, tab):
+    """?depth=500 is clamped to 100 with a notice; then the slider still answers the keyboard."""
+    page = tab.page
+    open_page(tab, f"{server}/activations?depth=500&scale=1.0&width=64&nonsense=%3Cscript%3E")
+    notice = page.locator("[data-testid='stAlert']").filter(has_text="adjusted").first
+    assert "outside 1–100; using 100" in notice.inner_text()
+    assert "ignored unknown setting" in notice.inner_text()
+    depth = page.locator(".st-key-depth input[type='range']").first
+    assert depth.get_attribute("aria-valuetext") == "100"
+    nudge_slider(page, "depth", press="ArrowLeft", times=3)
+    assert depth.get_attribute("aria-valuetext") == "97"
+    assert query(page).get("depth") == ["97"]
+    nudge_slider(page, "scale", press="ArrowRight")
+    assert query(page).get("scale") == ["1.1"]
+    assert depth.get_attribute("aria-valuetext") == "97", "an earlier URL value must not come back"
+    assert not exceptions(page)
