@@ -6,6 +6,9 @@ PORT   ?= 8501
 
 .PHONY: run test test-fast bench chromium clean
 
+# One BLAS thread per computation: two users on two cores compute side by side instead of thrashing.
+export OPENBLAS_NUM_THREADS ?= 1
+
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 

@@ -3,7 +3,7 @@ import streamlit as st
 
 from engine import initializers
 from engine.verdict import gradient_ratio, gradient_verdict
-from ui import cache, charts, controls
+from ui import budget, cache, charts, controls
 
 st.title("Gradient norm vs depth")
 st.markdown(
@@ -24,7 +24,8 @@ def overlays(v) -> list:
     wanted = [(init, {"init": init, "init_params": {}}) for init in v["compare"] if init != v["init"]]
     if v["compare_bn"]:
         wanted.append((f"{v['init']}{'' if v['bn'] else ' + BN'}", {"bn": not v["bn"]}))
-    return wanted[:controls.max_runs(v["depth"], v["width"]) - 1]
+    depth = budget.cap_depth(v["depth"], v["width"])
+    return wanted[:budget.max_runs(depth, v["width"]) - 1]
 
 
 values = controls.network_sidebar(extra=(LOSS, COMPARE, COMPARE_BN), runs=lambda v: 1 + len(overlays(v)))

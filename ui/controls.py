@@ -237,6 +237,7 @@ def render_all(controls, where=None) -> dict:
 # --- the network controls shared by the activations and gradients pages --------------------------------
 
 from engine import activations as _activations, initializers as _initializers  # noqa: E402
+from ui import budget  # noqa: E402
 
 # One control per initializer parameter; the same URL key means the same thing on every page.
 INIT_PARAM_CONTROLS = {
@@ -269,27 +270,6 @@ SEED = Slider("seed", "seed", 0, 999, 0)
 NETWORK = [DEPTH, WIDTH, BATCH, ACTIVATION, INIT, SCALE, BN, BIAS, INPUT, SEED]
 ALL_INIT_PARAMS = list(INIT_PARAM_CONTROLS.values())
 
-# depth x width^2 x batch: forward + backward cost about 6x this in flops. 1.2e10 is about half a
-# second on two cores; past it the batch is cut (the network the student chose stays as chosen).
-WORK_BUDGET = 1.2e10
-
-
-# depth x width^2 weights summed over the networks a page draws: sampling 1e8 float32 weights takes about
-# half a second, so a page overlaying several networks draws only as many as fit.
-WEIGHT_BUDGET = 1.2e8
-
-
-def max_runs(depth: int, width: int) -> int:
-    """How many depth x width networks fit the weight budget (at least 1)."""
-    return max(1, int(WEIGHT_BUDGET // (depth * width * width)))
-
-
-def cap_batch(depth: int, width: int, batch: int, runs: int = 1) -> int:
-    """The largest batch (a multiple of 16, at least 16) keeping runs * depth * width^2 * batch within budget."""
-    fits = int(WORK_BUDGET // (runs * depth * width * width)) // 16 * 16
-    return max(16, min(batch, fits))
-
-
 def network_sidebar(extra=(), runs=lambda values: 1) -> dict:
     """Check the URL and draw the network controls (and the page's `extra` ones) in the sidebar.
 
@@ -307,12 +287,22 @@ def network_sidebar(extra=(), runs=lambda values: 1) -> dict:
     values.update({c.key: c.render(side) for c in (SCALE, BIAS, BN)})
     side.subheader("Data and view")
     values.update({c.key: c.render(side) for c in (INPUT, SEED) + tuple(extra)})
-    n = runs(values)
-    capped = cap_batch(values["depth"], values["width"], values["batch"], n)
-    if capped < values["batch"]:
-        what = "network" if n == 1 else f"network (× {n} overlaid runs)"
-        st.info(f"Batch cut from {values['batch']} to {capped} so this {values['depth']}-layer, "
-                f"{values['width']}-wide {what} redraws in under a second "
-                f"(budget: depth × width² × batch ≤ {WORK_BUDGET:.2g}).", icon="⏱️")
-        values["batch"] = capped
+    apply_budget(values, runs(values))
     return values
+
+
+def apply_budget(values: dict, runs: int) -> None:
+    """Cap depth (weights to sample) then batch (work per pass) so the page redraws in time; say so."""
+    depth, width, batch = values["depth"], values["width"], values["batch"]
+    capped_depth = budget.cap_depth(depth, width)
+    if capped_depth < depth:
+        st.info(f"A {depth}-layer, {width}-wide network has {depth * width * width / 1e6:.0f}M weights, too many "
+                f"to sample for every slider move: showing its first {capped_depth} layers "
+                f"(at most {budget.WEIGHT_BUDGET / 1e6:.0f}M weights).", icon="⏱️")
+        values["depth"] = depth = capped_depth
+    capped = budget.cap_batch(depth, width, batch, runs)
+    if capped < batch:
+        what = "network" if runs == 1 else f"network (× {runs} runs drawn together)"
+        st.info(f"Batch cut from {batch} to {capped} so this {depth}-layer, {width}-wide {what} redraws in "
+                "under a second.", icon="⏱️")
+        values["batch"] = capped

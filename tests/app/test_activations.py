@@ -55,7 +55,8 @@ def test_table_numbers_equal_the_engine():
 def test_heavy_settings_are_capped_with_a_notice():
     at = run_page(PAGE, {"depth": "100", "width": "1024", "batch": "2048"})
     assert not at.exception
-    assert "Batch cut from 2048" in texts(at)
+    assert "showing its first 38 layers" in texts(at) and "Batch cut from 2048" in texts(at)
+    assert len(at.dataframe[0].value) == 38
 
 
 def test_overflow_is_said_in_words_and_not_plotted():

@@ -1,0 +1,28 @@
+"""The work budget: every allowed setting, once capped, fits the time a rerun may spend."""
+import itertools
+
+import pytest
+
+from ui import budget, controls
+
+
+@pytest.mark.parametrize("depth,width,batch", list(itertools.product(
+    [controls.DEPTH.lo, 10, 50, controls.DEPTH.hi], [controls.WIDTH.lo, 256, 512, controls.WIDTH.hi],
+    [controls.BATCH.lo, 512, controls.BATCH.hi])))
+def test_capped_settings_fit_the_budget(depth, width, batch):
+    d = budget.cap_depth(depth, width)
+    b = budget.cap_batch(d, width, batch)
+    assert d * width * width <= budget.WEIGHT_BUDGET or d == 1
+    assert budget.cost_seconds(d, width, b) <= budget.SECONDS or b == budget.MIN_BATCH
+    runs = budget.max_runs(d, width)
+    assert runs * budget.cost_seconds(d, width, budget.cap_batch(d, width, batch, runs)) <= budget.SECONDS * 1.01 \
+        or runs == 1
+
+
+def test_small_settings_are_left_alone():
+    assert budget.cap_depth(10, 256) == 10 and budget.cap_batch(10, 256, 512) == 512
+
+
+def test_the_largest_network_is_cut_in_depth_then_batch():
+    assert budget.cap_depth(100, 1024) == 38
+    assert budget.cap_batch(38, 1024, 2048) < 2048
