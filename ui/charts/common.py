@@ -3,26 +3,30 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
+
+pio.templates.default = "none"       # the look is set below; a named template costs ~15-30 ms a figure
 
 HEIGHT = 380
 FONT = dict(family="Inter, Arial, sans-serif", size=13)
 # one colour per series, colour-blind safe (Okabe-Ito), reused in the same order everywhere
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+GRID = "#E5ECF6"
+# plotly_white's look, set directly: naming a template makes Plotly re-validate it (~30 ms a figure).
+AXIS = dict(gridcolor=GRID, linecolor=GRID, zerolinecolor=GRID, ticks="", automargin=True, showgrid=True,
+            zeroline=True)
 
 
 def figure(title: str, x_title: str, y_title: str, *, height: int = HEIGHT, legend: bool = True) -> go.Figure:
     """An empty figure with the lab's layout: title, axis titles (with units), legend under the x axis."""
-    fig = go.Figure()
-    fig.update_layout(
+    axis = lambda title: dict(title=dict(text=title, standoff=8), **AXIS)  # noqa: E731
+    return go.Figure(layout=dict(
         title=dict(text=title, x=0, xanchor="left", font=dict(size=15)),
-        template="plotly_white", height=height + (50 if legend else 0), font=FONT,
-        margin=dict(l=60, r=20, t=50, b=50 + (50 if legend else 0)),
-        showlegend=legend,
+        paper_bgcolor="white", plot_bgcolor="white", colorway=PALETTE, font=FONT,
+        height=height + (50 if legend else 0), margin=dict(l=60, r=20, t=50, b=50 + (50 if legend else 0)),
+        showlegend=legend, xaxis=axis(x_title), yaxis=axis(y_title),
         legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0, bgcolor="rgba(0,0,0,0)"),
-    )
-    fig.update_xaxes(title_text=x_title)
-    fig.update_yaxes(title_text=y_title)
-    return fig
+    ))
 
 
 def finite(values) -> np.ndarray:
