@@ -259,7 +259,7 @@ ACTIVATION = Choice("act", "activation φ", tuple(_activations.ACTIVATIONS), "ta
 INIT = Choice("init", "initializer", tuple(_initializers.INITIALIZERS), "xavier_normal")
 DEPTH = Slider("depth", "depth L (layers)", 1, 100, 10)
 WIDTH = Slider("width", "width n (units per layer)", 8, 1024, 256, 8)
-BATCH = Slider("batch", "batch B (examples)", 16, 2048, 512, 16)
+BATCH = Slider("batch", "batch B (examples)", 16, 2048, 256, 16)
 SCALE = LogSlider("scale", "weight scale × (log)", log_options(-3, 3), 1.0,
                   help="Multiplies every weight after initialization: try 0.8 or 1.2 with a deep net")
 BN = Toggle("bn", "batch norm", False, help="Normalize z over the batch in every layer, before φ")
