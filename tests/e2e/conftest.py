@@ -91,6 +91,25 @@ def _benign(msg) -> bool:
     return "404" in msg.text and url.endswith(BASE_PATH_PROBES) and urlparse(url).path.count("/") > 2
 
 
+@pytest.fixture(scope="session", autouse=True)
+def warm_server(request):
+    """Open the home page once before any test (for tests that use the server).
+
+    Streamlit learns an st.navigation app's pages on its first script run; until then a deep link such as
+    /race shows a "Page not found" dialog over the page (streamlit issue 9624). A real server gets its first
+    visit from whoever starts it; this does the same for the one the tests start.
+    """
+    if "server" not in request.fixturenames and not any(
+            "server" in item.fixturenames for item in request.session.items):
+        return
+    base = request.getfixturevalue("server")
+    chromium = request.getfixturevalue("browser")
+    page = chromium.new_page()
+    page.goto(base)
+    page.wait_for_selector("[data-testid='stPageLink']", timeout=60_000)
+    page.close()
+
+
 class Watched:
     """A page plus the console errors and page errors it produced."""
 
