@@ -25,7 +25,7 @@ box = {"healthy": st.success, "overflow": st.error}.get(verdict.level, st.warnin
 box(f"**Verdict:** {verdict.text}.")
 for message in result.messages:
     if "overflow" in message or "zero" in message:
-        st.caption(f"⚠️ {message}. Layers past that point are left out of the charts.")
+        st.caption(f":material/warning: {message}. Layers past that point are left out of the charts.")
 
 hist = result.hist_a if view == "a" else result.hist_z
 label = "activation a = φ(z)" if view == "a" else "pre-activation z"

@@ -37,13 +37,13 @@ for label, override in overlays(values):
 wanted = len([i for i in values["compare"] if i != values["init"]]) + int(values["compare_bn"])
 if len(runs) - 1 < wanted:
     st.info(f"Only {len(runs) - 1} of the {wanted} overlays are drawn: a {values['depth']}-layer, "
-            f"{values['width']}-wide network is too large to compute more at once.", icon="⏱️")
+            f"{values['width']}-wide network is too large to compute more at once.", icon=":material/timer:")
 
 verdict = gradient_verdict(stats)
 box = {"healthy": st.success, "overflow": st.error}.get(verdict.level, st.warning)
 box(f"**Verdict:** {verdict.text}.")
 for message in result.messages:
-    st.caption(f"⚠️ {message}." + (" Non-finite values are left out of the charts." if "overflow" in message else ""))
+    st.caption(f":material/warning: {message}." + (" Non-finite values are left out of the charts." if "overflow" in message else ""))
 
 left, right = st.columns(2)
 left.plotly_chart(charts.layers.grad_norms(runs, "grad_W_norm", "‖∂L/∂W‖ per layer", "‖∂L/∂W_l‖ (log scale)"),

@@ -12,13 +12,13 @@ st.markdown(
     "Every number comes from an exact NumPy engine whose gradients are checked against finite differences.")
 
 CARDS = [
-    ("pages/init_explorer.py", "Init explorer", "🎲",
+    ("pages/init_explorer.py", "Init explorer", ":material/casino:",
      "One layer, one initializer: the formula with your numbers, the sampled weights, PyTorch and Keras names."),
-    ("pages/activations.py", "Activations", "📊",
+    ("pages/activations.py", "Activations", ":material/bar_chart:",
      "Histograms of every layer's activations: vanishing, exploding, saturated or dead units."),
-    ("pages/gradients.py", "Gradients", "📉",
+    ("pages/gradients.py", "Gradients", ":material/trending_down:",
      "Gradient norm against depth, with a vanishing / healthy / exploding verdict and overlays."),
-    ("pages/optimizer_race.py", "Optimizer race", "🏁",
+    ("pages/optimizer_race.py", "Optimizer race", ":material/sports_score:",
      "SGD, momentum, Nesterov, AdaGrad, RMSprop, Adam and AdamW racing across a 2-D loss surface."),
 ]
 
@@ -33,7 +33,7 @@ st.caption("Each opens a page with the settings of a lecture's classic figure; c
 columns = st.columns(4)
 for i, preset in enumerate(PRESETS):
     with columns[i % 4].container(border=True):
-        st.page_link(preset.page, label=preset.title, query_params=preset.query, icon="▶️")
+        st.page_link(preset.page, label=preset.title, query_params=preset.query, icon=":material/play_arrow:")
         st.caption(preset.lesson)
 
 st.subheader("What it teaches")

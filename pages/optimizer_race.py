@@ -73,7 +73,7 @@ runs = run_race(name, tuple(sorted(params.items())), tuple((o, o, tuple(sorted(h
                 start, steps, noise, clip, seed)
 
 for note in charts.race.notes(surface, runs):
-    st.warning(note, icon="💥" if "diverged" in note or "infinity" in note else "↗️")
+    st.warning(note, icon=":material/warning:" if "diverged" in note or "infinity" in note else ":material/north_east:")
 left, right = st.columns([3, 2])
 left.plotly_chart(charts.race.paths_figure(surface, runs), width="stretch", key="paths")
 right.plotly_chart(charts.race.loss_figure(surface, runs, TOL), width="stretch", key="loss")

@@ -225,7 +225,7 @@ def show_notices(notices) -> None:
     """One warning box listing what was fixed in the link."""
     if notices:
         st.warning("Some settings in the link were adjusted:\n\n" + "\n".join(f"- {n}" for n in notices),
-                   icon="🔗")
+                   icon=":material/link:")
 
 
 def render_all(controls, where=None) -> dict:
@@ -298,11 +298,11 @@ def apply_budget(values: dict, runs: int) -> None:
     if capped_depth < depth:
         st.info(f"A {depth}-layer, {width}-wide network has {depth * width * width / 1e6:.0f}M weights, too many "
                 f"to sample for every slider move: showing its first {capped_depth} layers "
-                f"(at most {budget.WEIGHT_BUDGET / 1e6:.0f}M weights).", icon="⏱️")
+                f"(at most {budget.WEIGHT_BUDGET / 1e6:.0f}M weights).", icon=":material/timer:")
         values["depth"] = depth = capped_depth
     capped = budget.cap_batch(depth, width, batch, runs)
     if capped < batch:
         what = "network" if runs == 1 else f"network (× {runs} runs drawn together)"
         st.info(f"Batch cut from {batch} to {capped} so this {depth}-layer, {width}-wide {what} redraws in "
-                "under a second.", icon="⏱️")
+                "under a second.", icon=":material/timer:")
         values["batch"] = capped
