@@ -30,9 +30,9 @@ for column, (page, title, icon, text) in zip(columns, CARDS):
 
 st.subheader("Classic scenarios, one click each")
 st.caption("Each opens a page with the settings of a lecture's classic figure; change anything from there.")
-columns = st.columns(4)
+columns = st.columns(2)
 for i, preset in enumerate(PRESETS):
-    with columns[i % 4].container(border=True):
+    with columns[i % 2].container(border=True):
         st.page_link(preset.page, label=preset.title, query_params=preset.query, icon=":material/play_arrow:")
         st.caption(preset.lesson)
 
