@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+SHELL  := /bin/bash
 
-.PHONY: run test test-fast bench chromium clean
+.PHONY: run test test-fast bench screenshots chromium clean
 
 # One BLAS thread per computation: two users on two cores compute side by side instead of thrashing.
 export OPENBLAS_NUM_THREADS ?= 1
@@ -17,6 +18,11 @@ test: $(VENV)/.dev chromium
 
 test-fast: $(VENV)/.dev           ## engine + app tests, no browser
 	$(BIN)/python -m pytest tests/engine tests/app
+
+# Refresh the README's screenshots (docs/*.png) from a browser run of the page tests.
+screenshots: $(VENV)/.dev chromium
+	$(BIN)/python -m pytest tests/e2e/test_pages.py tests/e2e/test_race_and_presets.py -k "loads or play" -q
+	cp test-artifacts/screenshots/{home,init,activations,gradients,race}.png docs/
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/engine_bench.py
