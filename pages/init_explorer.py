@@ -74,14 +74,14 @@ if s["shape"] != (fan_in, fan_out):
             f"{s['shape'][0]}×{s['shape'][1]}: exactly distributed like {k} of the full matrix's "
             "orthonormal columns (or rows), with the same σ.")
 left, right = st.columns([5, 2])
-left.plotly_chart(charts.histogram(s, t, f"{init}: {s['n']:,} sampled weights"), width="stretch")
+left.plotly_chart(charts.histogram(s, t, f"{init}: {s['n']:,} sampled weights"), width="stretch", theme=None)
 right.dataframe(charts.stats_table(s, t), width="stretch",
                 column_config={"measured": st.column_config.NumberColumn(format="%.4g")})
 right.caption(f"W is {fan_in} × {fan_out}, drawn with seed {seed} in float32. " + charts.std_error_text(t, s["n"])
               + (f" {s['outside']:,} weights fall outside the plotted range." if s["outside"] else ""))
 
 st.subheader("3 · How σ follows fan_in")
-st.plotly_chart(charts.sweep_figure(r["sweep"], init, fan_in, fan_out, t.std), width="stretch")
+st.plotly_chart(charts.sweep_figure(r["sweep"], init, fan_in, fan_out, t.std), width="stretch", theme=None)
 st.caption(f"Each line: expected_std(name, (fan_in, {fan_out})) from the engine. Uniform and normal twins have the "
            "same variance, so they share a line. Fan-in presets fall as 1/√fan_in (a slope of −1/2); Xavier "
            "flattens while fan_in < fan_out; normal and uniform would be flat: they ignore the layer size.")
@@ -108,7 +108,7 @@ st.write(f"A tiny 2-4-1 network (tanh hidden layer, linear output, MSE on 8 fixe
 for col, key in zip(st.columns(2), ("tied", "random")):
     run = r[key]
     col.plotly_chart(charts.tie_figure(run.hidden_weights, int(run.distinct[-1]), r[key + "_label"]),
-                     width="stretch")
+                     width="stretch", theme=None)
 st.caption(f"Loss after {symmetry.STEPS} steps: {r['tied'].loss[-1]:.3f} with equal weights, "
            f"{r['random'].loss[-1]:.3f} with random ones. "
            "With zeros and tanh nothing in W₁ moves at all: tanh(0) = 0 and W₂ = 0, so both layers' weight "

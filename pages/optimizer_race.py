@@ -75,8 +75,8 @@ runs = run_race(name, tuple(sorted(params.items())), tuple((o, o, tuple(sorted(h
 for note in charts.race.notes(surface, runs):
     st.warning(note, icon=":material/warning:" if "diverged" in note or "infinity" in note else ":material/north_east:")
 left, right = st.columns([3, 2])
-left.plotly_chart(charts.race.paths_figure(surface, runs), width="stretch", key="paths")
-right.plotly_chart(charts.race.loss_figure(surface, runs, TOL), width="stretch", key="loss")
+left.plotly_chart(charts.race.paths_figure(surface, runs), width="stretch", key="paths", theme=None)
+right.plotly_chart(charts.race.loss_figure(surface, runs, TOL), width="stretch", key="loss", theme=None)
 
 goal_text, _ = charts.race.goal(surface, TOL)
 st.markdown(f"**Who got there?** A run has *reached* the goal once {goal_text}.")
@@ -106,7 +106,7 @@ with st.expander("The exponential moving average behind momentum and Adam", expa
     b1, b2 = next((hypers[o]["betas"] for o in ("adam", "adamw") if o in hypers), (0.9, 0.999))
     g = ema.noisy_series(120, seed=0)
     st.plotly_chart(charts.race.ema_figure(g, ema.ema(g, beta), ema.ema(g, beta, bias_correction=True), beta),
-                    width="stretch", key="ema")
+                    width="stretch", key="ema", theme=None)
     st.markdown(
         f"Momentum and Adam average past gradients with an EMA. Started at m₀ = 0, its weights sum to "
         f"1 − βᵗ, so early values are too small: at t = 1, m₁ = {1 - beta:.3g}·g₁. Adam divides by 1 − βᵗ to undo it. "
