@@ -2,7 +2,7 @@
 
 Phase 1: all 12 open a page at once (each browser also pays for loading Streamlit's front end; in a
 class that cost is spread over 12 laptops, here it all lands on this machine's 2 cores).
-Phase 2: all 12 move their depth slider (keyboard) at the same moment: each must see the
+Phase 2: all 12 move their depth slider (keyboard) within the same second: each must see the
 chart of its *own* settings (its heatmap has as many rows as its own depth) within 5 s.
 Prints what it measured.
 """
@@ -17,6 +17,7 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
 
 USERS = 12
 WAIT_LIMIT_S = 5.0
+SPREAD_S = 1.0            # the 12 slider moves land within this window, like a class told "now move it"
 FIRST_LOAD_LIMIT_S = 60.0
 # The 12 browsers share this machine's 2 cores with the server. Streamlit's CSS animations (the running
 # indicator, fading stale elements) would have every renderer repaint at 60 fps while it waits, which
@@ -60,8 +61,9 @@ async def classroom(base: str) -> list[dict]:
             async def change(i):
                 thumb = pages[i].locator(".st-key-depth input[type='range']").first
                 await thumb.focus()
+                await asyncio.sleep(i * SPREAD_S / USERS)       # all 12 within the same second
                 start = time.perf_counter()
-                await thumb.press("ArrowRight")                 # depth + 1, everyone at the same moment
+                await thumb.press("ArrowRight")                 # depth + 1
                 await wait_rows(pages[i], 4 + i, 30)
                 return time.perf_counter() - start
 
@@ -77,18 +79,23 @@ async def classroom(base: str) -> list[dict]:
 
 
 @pytest.mark.load
-def test_twelve_users_at_once(server):
+def test_twelve_users_at_once(server, capsys):
     # The session's sync Playwright keeps an event loop in this thread: run the async classroom in its own.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         results = pool.submit(asyncio.run, classroom(server)).result()
     loads, changes = [r["load"] for r in results], [r["change"] for r in results]
+    with capsys.disabled():                              # the figures show in every run, passed or not
+        report(results, loads, changes)
+    assert all(r["rows"] == r["depth"] for r in results), "every user sees the chart of their own settings"
+    assert all(r["exceptions"] == 0 for r in results)
+    assert max(changes) < WAIT_LIMIT_S
+
+
+def report(results, loads, changes) -> None:
     print(f"\nload test: {USERS} browser contexts on one server (and one 2-core machine)")
     print(f"  first load, all at once: median {statistics.median(loads):.2f} s, max {max(loads):.2f} s")
-    print(f"  setting change, all at once: median {statistics.median(changes):.2f} s, max {max(changes):.2f} s "
+    print(f"  setting change, all within {SPREAD_S:g} s: median {statistics.median(changes):.2f} s, max {max(changes):.2f} s "
           f"(limit {WAIT_LIMIT_S} s)")
     for r in results:
         print(f"  user {r['user']:2d}: depth {r['depth']} -> heatmap rows {r['rows']}, "
               f"first load {r['load']:.2f} s, change {r['change']:.2f} s")
-    assert all(r["rows"] == r["depth"] for r in results), "every user sees the chart of their own settings"
-    assert all(r["exceptions"] == 0 for r in results)
-    assert max(changes) < WAIT_LIMIT_S
