@@ -199,3 +199,19 @@ def test_bad_input_shape():
         net.forward(np.ones((2, 5)))
     with pytest.raises(ValueError, match="forward before backward"):
         MLP(MLPConfig((4, 3))).backward(np.ones((2, 3)))
+
+
+def test_flush_subnormals_zeroes_only_subnormals():
+    tiny = np.finfo(np.float32).tiny
+    x = np.full((100, 61), tiny / 8, np.float32)           # all subnormal
+    x[0, :3] = [0.0, 1e-30, -2.5]
+    out = mlp.flush_subnormals(x)
+    assert out is x
+    assert out[0, 1] == np.float32(1e-30) and out[0, 2] == np.float32(-2.5)
+    assert np.count_nonzero(out) == 2
+
+
+def test_flush_subnormals_leaves_relu_zeros_and_normal_values_alone():
+    x = np.maximum(np.random.default_rng(0).standard_normal((64, 64)).astype(np.float32), 0)
+    before = x.copy()
+    np.testing.assert_array_equal(mlp.flush_subnormals(x), before)
