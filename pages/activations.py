@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from engine import initializers
 from engine.verdict import activation_verdict
 from ui import cache, charts, controls
 
@@ -44,11 +45,15 @@ left.plotly_chart(charts.layers.std_by_layer(stats, view), width="stretch", them
 right.plotly_chart(charts.layers.fractions_by_layer(stats), width="stretch", theme=None)
 
 st.subheader("What to notice")
+n = values["width"]
+n_var_w = n * (initializers.expected_std(values["init"], (n, n), **values["init_params"]) * values["scale"]) ** 2
 st.markdown(
-    f"Each layer scales the variance by about **n · Var(w) · E[φ′²]**. Here n = {values['width']}: "
-    "Xavier picks Var(w) = 1/n (2/(n_in+n_out)) so tanh keeps its spread; ReLU zeroes half its inputs, "
-    "so He doubles that to 2/n. Too small and the spread shrinks geometrically, too large and tanh saturates "
-    "or ReLU explodes. Batch norm re-normalizes z in every layer, whatever the weights.")
+    f"Going forward, each layer gives Var(z) ≈ n · Var(w) · E[a²] of the layer before. With these settings "
+    f"**n · Var(w) = {n_var_w:.3g}** (n = {n}). Xavier makes it 1, which keeps tanh's spread (tanh is "
+    "nearly linear around 0); ReLU zeroes half its inputs, so E[a²] = Var(z)/2 and He makes n · Var(w) = 2. "
+    "Much smaller and the spread shrinks geometrically; much larger and tanh saturates or ReLU explodes. "
+    + ("With batch norm on, every layer's z is re-normalized to mean 0 and variance 1 whatever the weights."
+       if values["bn"] else "Batch norm (sidebar) re-normalizes z in every layer, whatever the weights."))
 st.latex(r"\operatorname{Var}(z_l) \approx n_{l-1}\,\operatorname{Var}(w)\,\mathbb{E}[a_{l-1}^2],"
          r"\qquad \operatorname{Var}_{\text{Xavier}}(w) = \frac{2}{n_{in}+n_{out}},"
          r"\quad \operatorname{Var}_{\text{He}}(w) = \frac{2}{n_{in}}")
