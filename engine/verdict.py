@@ -92,3 +92,12 @@ def gradient_verdict(stats: list[dict], key: str = "grad_a_norm") -> Verdict:
                                     f"{len(stats)}: gradients explode on the way back")
     return Verdict("healthy", f"the gradient reaching layer 1 is {ratio:.2g}x the one at layer {len(stats)}: "
                               "every layer gets a signal of the same order")
+
+
+def tiny_weight_gradients(stats: list[dict], threshold: float = 1e-4) -> str | None:
+    """A sentence when every layer's ||dL/dW|| is below threshold: flat across depth, yet nothing learns."""
+    norms = [row["grad_W_norm"] for row in stats]
+    if not norms or not all(math.isfinite(v) for v in norms) or max(norms) >= threshold or max(norms) == 0:
+        return None
+    return (f"every layer's ‖∂L/∂W‖ is below {threshold:g} (largest {max(norms):.2g}): the weight gradients "
+            "may look level across depth, but they are tiny everywhere, so the whole network barely learns")

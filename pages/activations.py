@@ -11,7 +11,7 @@ st.markdown(
     "A batch of random inputs flows through a deep network. **Watch the spread of each layer's values**: "
     "if it shrinks layer after layer the signal **vanishes**, if it grows it **explodes**, and tanh/sigmoid "
     "units pushed to ±1 **saturate** (their slope is 0, so they stop learning). A good initializer keeps "
-    "every layer looking like the first.")
+    "every layer's spread within the same order of magnitude as the first's.")
 
 VIEW = controls.Choice("view", "show", ("a", "z"), "a", radio=True,
                        labels=(("a", "activation a = φ(z)"), ("z", "pre-activation z")))

@@ -2,15 +2,16 @@
 import streamlit as st
 
 from engine import initializers
-from engine.verdict import gradient_ratio, gradient_verdict
+from engine.verdict import gradient_ratio, gradient_verdict, tiny_weight_gradients
 from ui import budget, cache, charts, controls
 
 st.title("Gradient norm vs depth")
 st.markdown(
-    "One backward pass from a loss at the output down to layer 1. **Look at the slope of the lines**: "
-    "flat means every layer gets a gradient of the same size and learns at the same pace; falling towards "
-    "layer 1 means the gradient **vanishes** on the way back (the first layers barely learn), rising means it "
-    "**explodes**. Overlay other initializers or batch norm to compare them on the same axes.")
+    "One backward pass from a loss at the output down to layer 1. **Look at the slope of ‖∂L/∂a‖** (the "
+    "signal the backward pass carries, right chart): flat means every layer receives a gradient of the same "
+    "size; falling towards layer 1 means it **vanishes** on the way back, rising means it **explodes**. "
+    "‖∂L/∂W‖ (left) is what updates each layer: it also carries the size of the forward signal, so it can be "
+    "flat and still tiny. Overlay other initializers or batch norm to compare them on the same axes.")
 
 LOSS = controls.Choice("loss", "loss at the output", ("mse", "projection"), "mse", radio=True,
                        labels=(("mse", "MSE vs random targets"), ("projection", "random projection")))
@@ -42,6 +43,9 @@ if len(runs) - 1 < wanted:
 verdict = gradient_verdict(stats)
 box = {"healthy": st.success, "overflow": st.error}.get(verdict.level, st.warning)
 box(f"**Verdict:** {verdict.text}.")
+tiny = tiny_weight_gradients(stats)
+if tiny:
+    st.warning(f"Also: {tiny}.")
 for message in result.messages:
     st.caption(f":material/warning: {message}." + (" Non-finite values are left out of the charts." if "overflow" in message else ""))
 
@@ -51,12 +55,13 @@ left.plotly_chart(charts.layers.grad_norms(runs, "grad_W_norm", "‖∂L/∂W‖
 right.plotly_chart(charts.layers.grad_norms(runs, "grad_a_norm", "‖∂L/∂a‖ per layer", "‖∂L/∂a_l‖ (log scale)"),
                    width="stretch", theme=None)
 
+L = len(stats)
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("‖∂L/∂a₁‖ / ‖∂L/∂a_L‖", f"{gradient_ratio(stats):.3g}", help="below 0.01: vanishing, above 100: exploding")
-c2.metric("‖∂L/∂W₁‖ / ‖∂L/∂W_L‖", f"{gradient_ratio(stats, 'grad_W_norm'):.3g}",
+c1.metric(f"‖∂L/∂a₁‖ / ‖∂L/∂a_{L}‖", f"{gradient_ratio(stats):.3g}", help="below 0.01: vanishing, above 100: exploding")
+c2.metric(f"‖∂L/∂W₁‖ / ‖∂L/∂W_{L}‖", f"{gradient_ratio(stats, 'grad_W_norm'):.3g}",
           help="∂L/∂W_l = a_{l-1}ᵀ ∂L/∂z_l also carries the forward signal's size")
 c3.metric("‖∂L/∂W₁‖", f"{stats[0]['grad_W_norm']:.3g}")
-c4.metric(f"‖∂L/∂W_{len(stats)}‖", f"{stats[-1]['grad_W_norm']:.3g}")
+c4.metric(f"‖∂L/∂W_{L}‖", f"{stats[-1]['grad_W_norm']:.3g}")
 
 left, right = st.columns([3, 2])
 broken = next((r["layer"] for r in stats if r["grad_nonfinite"]), None)
@@ -67,11 +72,11 @@ right.plotly_chart(charts.layers.gradient_factors(stats), width="stretch", theme
 st.subheader("What to notice")
 typical = [r["factor_predicted"] for r in stats if r["factor_predicted"] == r["factor_predicted"]]
 factor = sorted(typical)[len(typical) // 2] if typical else float("nan")
-L = len(stats)
 st.markdown(
     f"Going back through a layer multiplies the gradient by about **√(n · Var(w) · E[φ′(z)²])**; here that "
-    f"factor is about **{factor:.3g}** per layer, so over {L} layers it compounds to about "
-    f"**{factor ** L:.3g}**. Small factors compound fast: 0.8^{L} = {0.8 ** L:.2g} and 1.1^{L} = {1.1 ** L:.3g}. "
+    f"factor is about **{factor:.3g}** per layer, so over the {L - 1} steps from layer {L} back to layer 1 it "
+    f"compounds to about **{factor ** (L - 1):.3g}**. Small factors compound fast: 0.8^{L - 1} = "
+    f"{0.8 ** (L - 1):.2g} and 1.1^{L - 1} = {1.1 ** (L - 1):.3g}. "
     "Xavier/He choose Var(w) to make the factor 1; batch norm divides by each layer's spread so it stays near 1.")
 st.latex(r"\frac{\partial L}{\partial a_{l-1}} = \left(\frac{\partial L}{\partial a_l} \odot \varphi'(z_l)\right)"
          r"W_l^{\top},\qquad \frac{\operatorname{rms}(\partial L/\partial a_{l-1})}{\operatorname{rms}"

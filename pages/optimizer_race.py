@@ -82,6 +82,10 @@ goal_text, _ = charts.race.goal(surface, TOL)
 st.markdown(f"**Who got there?** A run has *reached* the goal once {goal_text}.")
 rows = charts.race.summary(surface, runs, TOL)
 table = pd.DataFrame(rows)
+for col in table.columns:
+    if col.startswith("first step"):                 # whole steps; a run that never got there stays empty
+        table[col] = table[col].astype("Int64")
+st.caption(f"An empty (None) step means the run did not get there within {steps} steps.")
 st.dataframe(table, hide_index=True, width="stretch", column_config={
     col: st.column_config.NumberColumn(format="%.4g" if col.startswith(("learning", "distance")) else "%.3e")
     for col in table.columns if col.startswith(("final", "distance", "learning"))})

@@ -260,8 +260,9 @@ INIT = Choice("init", "initializer", tuple(_initializers.INITIALIZERS), "xavier_
 DEPTH = Slider("depth", "depth L (layers)", 1, 100, 10)
 WIDTH = Slider("width", "width n (units per layer)", 8, 1024, 256, 8)
 BATCH = Slider("batch", "batch B (examples)", 16, 2048, 256, 16)
-SCALE = LogSlider("scale", "weight scale × (log)", log_options(-3, 3), 1.0,
-                  help="Multiplies every weight after initialization: try 0.8 or 1.2 with a deep net")
+SCALE = LogSlider("scale", "extra weight multiplier × (log)", log_options(-3, 3), 1.0,
+                  help="Multiplies every weight after the initializer, on top of its own gain or std. "
+                       "Try 0.8 or 1.2 with a deep net: the signal changes by about that factor per layer.")
 BN = Toggle("bn", "batch norm", False, help="Normalize z over the batch in every layer, before φ")
 BIAS = Slider("bias", "bias init b", -1.0, 1.0, 0.0, 0.05)
 INPUT = Choice("input", "input x", ("normal", "uniform"), "normal", radio=True,

@@ -41,3 +41,10 @@ def test_zero_init_collapses():
     stats = run(activation="tanh", init="zeros")
     assert activation_verdict(stats).level == "collapsed"
     assert gradient_verdict(stats).level == "collapsed"
+
+
+def test_tiny_but_level_weight_gradients_are_named():
+    from engine.verdict import tiny_weight_gradients
+    small = run(activation="tanh", init="normal", init_params={"std": 0.01})
+    assert "barely learns" in tiny_weight_gradients(small)
+    assert tiny_weight_gradients(run(activation="tanh", init="xavier_normal")) is None

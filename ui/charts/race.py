@@ -17,7 +17,7 @@ from ui.charts.common import HEIGHT, PALETTE, figure, finite, log_range, positiv
 # One colour per optimizer on every chart, whatever is selected: sgd and adam (the classic pair) far apart,
 # PALETTE's yellow skipped (unreadable on white).
 COLORS = dict(zip(("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"),
-                  (PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[4], PALETTE[5], PALETTE[3], PALETTE[7])))
+                  (PALETTE[0], PALETTE[1], PALETTE[5], PALETTE[4], PALETTE[3], PALETTE[2], PALETTE[7])))
 GRID = 240                # pixels per side of the server-drawn loss map
 LEVELS = 20               # colour bands of the map
 HOVER_GRID = 30           # an invisible 30 x 30 grid of points tells the map's value on hover
@@ -51,7 +51,7 @@ def loss_map(surface, n: int = GRID):
     f = np.where(np.isfinite(f), f, np.max(f[np.isfinite(f)], initial=0.0))   # overflow: drawn as the top band
     if surface.min_value is None:
         return x, y, f, "f(x, y)"
-    return x, y, np.log10(np.maximum(f - surface.min_value, 0.0) + EPS), "log₁₀(f − f* + 10⁻³)"
+    return x, y, np.log10(np.maximum(f - surface.min_value, 0.0) + EPS), "f − f* (log colour scale)"
 
 
 def _rgb(hex_color: str) -> np.ndarray:
@@ -270,8 +270,9 @@ def loss_figure(surface, runs: dict, tol: float) -> go.Figure:
         lo, hi = log_range(everything) or [-4, 1]
         lo = max(lo, LOSS_FLOOR)
         fig.update_yaxes(type="log", range=[lo, hi], dtick=1 if hi - lo <= 10 else 2, exponentformat="power")
-        fig.add_hline(y=tol, line=dict(color="gray", width=1, dash="dot"),
-                      annotation_text=f"tolerance {tol:g}", annotation_position="bottom right")
+        fig.add_hline(y=tol, line=dict(color="gray", width=1, dash="dot"))
+        fig.add_annotation(x=1, xref="x domain", y=math.log10(tol), yref="y", text=f"tolerance {tol:g}",
+                           showarrow=False, xanchor="right", yanchor="top", font=dict(color="gray"))
     return fig
 
 
