@@ -82,7 +82,7 @@ right.caption(f"W is {fan_in} × {fan_out}, drawn with seed {seed} in float32. "
 
 st.subheader("3 · How σ follows fan_in")
 st.plotly_chart(charts.sweep_figure(r["sweep"], init, fan_in, fan_out, t.std), width="stretch", theme=None)
-st.caption(f"Each line: expected_std(name, (fan_in, {fan_out})) from the engine. Uniform and normal twins have the "
+st.caption(f"Each line: the std each formula gives for a fan_in × {fan_out} layer. Uniform and normal twins have the "
            "same variance, so they share a line. Fan-in presets fall as 1/√fan_in (a slope of −1/2); Xavier "
            "flattens while fan_in < fan_out; normal and uniform would be flat: they ignore the layer size.")
 

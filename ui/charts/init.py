@@ -273,8 +273,9 @@ def gain_advice(act: str, init: str, std_now: float, fan_in: int, empirical: flo
         text.append(f"**On this page:** `{init}` has no gain. Gain {g:.4g} asks for σ = g/√n_in = "
                     f"{g / math.sqrt(fan_in):.4g} at n_in = {fan_in}; `{init}` gives σ = {std_now:.4g}.")
     elif init.startswith("he_"):
-        text.append(f"**On this page:** `{init}` already holds ReLU's factor 2 (Var(w) = 2g²/n_in), so gain "
-                    f"{g:.4g} means slider g = {g:.4g}/√2 = **{value:.3g}** (1 for ReLU).")
+        text.append(f"**On this page:** `{init}` already contains ReLU's factor 2 (Var(w) = 2g²/n_in, so "
+                    f"g = 1 is He for ReLU). To get PyTorch's gain {g:.4g}, set the slider to "
+                    f"{g:.4g}/√2 = **{value:.3g}**.")
     else:
         text.append(f"**On this page:** set the gain slider to **{value:.3g}**.")
     return "\n\n".join(text)

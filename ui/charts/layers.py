@@ -27,9 +27,17 @@ def histogram_heatmap(hist, title: str, x_title: str, broken_from: int | None = 
         colorbar=dict(title="share", tickvals=[-4, -3, -2, -1, 0], ticktext=["0.01%", "0.1%", "1%", "10%", "100%"],
                       thickness=12),
         hovertemplate="layer %{y}<br>value ≈ %{x:.3g}<br>log10 share %{z:.2f}<extra></extra>"))
-    fig.update_yaxes(range=[L + 0.5, 0.5], tick0=1, dtick=max(1, L // 10))      # layer 1 on top
+    fig.update_yaxes(range=[L + 0.5, 0.5], tickvals=_layer_ticks(L))      # layer 1 on top
     fig.update_xaxes(range=[float(hist.edges[0]), float(hist.edges[-1])])
     return fig
+
+
+def _layer_ticks(L: int) -> list[int]:
+    """About ten layer ticks that always include the first and the last layer."""
+    step = max(1, L // 10)
+    ticks = [1] + list(range(step, L, step))
+    ticks = [t for t in dict.fromkeys(ticks) if L - t >= step / 2 or t == 1]
+    return ticks + [L] if ticks[-1] != L else ticks
 
 
 def histogram_lines(hist, layers: list[int], title: str, x_title: str) -> go.Figure:
