@@ -114,7 +114,7 @@ st.caption(f"Loss after {symmetry.STEPS} steps: {r['tied'].loss[-1]:.3f} with eq
            "With zeros and tanh nothing in W₁ moves at all: tanh(0) = 0 and W₂ = 0, so both layers' weight "
            "gradients are exactly 0 and only the output bias learns.")
 
-st.subheader("What to notice")
+st.subheader("What to notice: the variance this layer passes on")
 md, latex = charts.notice(init, t, act, fan_in, r["m2"])
 st.markdown(md)
 st.latex(latex)
