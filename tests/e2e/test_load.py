@@ -2,7 +2,7 @@
 
 Phase 1: all 12 open a page at once (each browser also pays for loading Streamlit's front end; in a
 class that cost is spread over 12 laptops, here it all lands on this machine's 2 cores).
-Phase 2: all 12 move their depth slider (keyboard) within the same second: each must see the
+Phase 2: all 12 move their depth slider (keyboard) within two seconds: each must see the
 chart of its *own* settings (its heatmap has as many rows as its own depth) within 5 s.
 Prints what it measured.
 """
@@ -17,7 +17,7 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 USERS = 12
 WAIT_LIMIT_S = 5.0
-SPREAD_S = 1.0            # the 12 slider moves land within this window, like a class told "now move it"
+SPREAD_S = 2.0            # the 12 slider moves land within this window, like a class told "now move it"
 LAPTOP = {"width": 1280, "height": 720}       # a student's laptop screen (also less for 12 tabs to paint)
 FIRST_LOAD_LIMIT_S = 60.0
 # The 12 browsers share this machine's 2 cores with the server. Streamlit's CSS animations (the running
@@ -36,6 +36,30 @@ HEATMAP_ROWS = """() => { for (const el of document.querySelectorAll('.js-plotly
 def url(base: str, i: int, depth: int) -> str:
     page = "activations" if i % 2 == 0 else "gradients"
     return f"{base}/{page}?depth={depth}&seed={i}&act={'relu' if i % 3 else 'tanh'}&width={64 + 16 * i}"
+
+
+def _cpu_busy_share(interval: float) -> float:
+    """Share of CPU time not idle over `interval` seconds, from /proc/stat (1.0 if it cannot be read)."""
+    def sample():
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+        return sum(fields), fields[3] + fields[4]                # total, idle + iowait
+    try:
+        total0, idle0 = sample()
+        time.sleep(interval)
+        total1, idle1 = sample()
+    except OSError:
+        time.sleep(interval)
+        return 1.0
+    return 1.0 - (idle1 - idle0) / max(1, total1 - total0)
+
+
+async def until_machine_idle(limit_s: float = 20.0, busy: float = 0.15) -> None:
+    """Wait (at most limit_s) until the 12 tabs have stopped working after their first load."""
+    deadline = time.perf_counter() + limit_s
+    while time.perf_counter() < deadline:
+        if await asyncio.to_thread(_cpu_busy_share, 0.5) < busy:
+            return
 
 
 async def wait_rows(page, depth: int, timeout_s: float) -> float:
@@ -62,14 +86,14 @@ async def classroom(base: str) -> list[dict]:
             async def change(i):
                 thumb = pages[i].locator(".st-key-depth input[type='range']").first
                 await thumb.focus()
-                await asyncio.sleep(i * SPREAD_S / USERS)       # all 12 within the same second
+                await asyncio.sleep(i * SPREAD_S / USERS)       # all 12 within SPREAD_S seconds
                 start = time.perf_counter()
                 await thumb.press("ArrowRight")                 # depth + 1
                 await wait_rows(pages[i], 4 + i, 30)
                 return time.perf_counter() - start
 
             loads = await asyncio.gather(*(first(i) for i in range(USERS)))
-            await asyncio.sleep(3)                              # the pages finish drawing; students read
+            await until_machine_idle()                          # every tab has finished drawing; students read
             changes = await asyncio.gather(*(change(i) for i in range(USERS)))
             rows = [await pg.evaluate(HEATMAP_ROWS) for pg in pages]
             errors = [await pg.locator("[data-testid='stException']").count() for pg in pages]
