@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
@@ -19,7 +20,7 @@ from typing import Mapping
 import numpy as np
 
 
-class Optimizer:
+class Optimizer(ABC):
     """Base class: holds the resolved hyperparameters and per-parameter state; subclasses define `_update`."""
 
     def __init__(self, name: str, hyper: Mapping):
@@ -48,8 +49,9 @@ class Optimizer:
         state["t"] += 1
         return np.asarray(self._update(p, g, state), dtype=p.dtype)
 
-    def _update(self, p, g, state):  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _update(self, p, g, state):
+        """The new value of one parameter p from its gradient g and its state (t, buffers)."""
 
     def __repr__(self):
         return f"{type(self).__name__}({self.name!r}, {self.hyper})"

@@ -68,7 +68,7 @@ def test_changing_a_widget_changes_the_histogram(key, value):
 
 def test_fan_out_moves_the_sweep_but_not_he_normal_std():
     at = run()
-    before_hist, before_sweep = specs(at)[0], specs(at)[1]
+    before_sweep = specs(at)[1]
     at.slider(key="fan_out").set_value(2048).run()
     assert specs(at)[1] != before_sweep                     # xavier and orthogonal curves depend on fan_out
     assert measured(at, "std") == pytest.approx(math.sqrt(2 / 256), rel=0.01)   # he_normal uses fan_in only

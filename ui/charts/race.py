@@ -12,9 +12,9 @@ import zlib
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts.common import HEIGHT, PALETTE, figure, finite, log_range, positive
+from ui.charts.common import PALETTE, figure, finite, log_range, positive
 
-# One colour per optimizer on every chart, whatever is selected: sgd and adam (the classic pair) far apart,
+# One colour per optimizer on every chart, whatever is selected: sgd, momentum and adam (the defaults) far apart,
 # PALETTE's yellow skipped (unreadable on white).
 COLORS = dict(zip(("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"),
                   (PALETTE[0], PALETTE[1], PALETTE[5], PALETTE[4], PALETTE[3], PALETTE[2], PALETTE[7])))
