@@ -6,13 +6,14 @@ Weights are stored (fan_in, fan_out) and used as x @ W. Every sampler takes an e
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
-# std of N(0, 1) truncated to [-2, 2]; dividing by it restores the asked variance (Keras).
-TRUNCATED_STD = 0.87962566103423978
+from engine import tex
+from engine.samplers import TRUNCATED_STD, normal, orthogonal, truncated_normal, uniform  # noqa: F401
 
 MODES = ("fan_in", "fan_out", "fan_avg")
 DISTRIBUTIONS = ("normal", "truncated_normal", "uniform")
@@ -70,32 +71,6 @@ def _dtype(dtype):
     return np.dtype(name)
 
 
-def normal(rng: np.random.Generator, shape, std: float, dtype=np.float64) -> np.ndarray:
-    """N(0, std^2), drawn directly in dtype (float32 draws are twice as fast and never upcast)."""
-    w = rng.standard_normal(shape, dtype=dtype)
-    w *= std
-    return w
-
-
-def uniform(rng: np.random.Generator, shape, limit: float, dtype=np.float64) -> np.ndarray:
-    """U(-limit, limit), drawn directly in dtype: 2 limit r - limit with r in [0, 1)."""
-    w = rng.random(shape, dtype=dtype)
-    w *= 2 * limit
-    w -= limit
-    return w
-
-
-def truncated_normal(rng: np.random.Generator, shape, std: float, dtype=np.float64) -> np.ndarray:
-    """N(0, std^2) cut at +-2 std by redrawing the samples that fall outside."""
-    w = rng.standard_normal(shape, dtype=dtype)
-    outside = np.abs(w) > 2.0
-    while outside.any():
-        w[outside] = rng.standard_normal(int(outside.sum()), dtype=dtype)
-        outside = np.abs(w) > 2.0
-    w *= std
-    return w
-
-
 def variance_scaling(shape, rng, *, scale: float = 1.0, mode: str = "fan_in",
                      distribution: str = "truncated_normal", dtype=np.float64) -> np.ndarray:
     """Var(w) = scale / n_mode: normal std sqrt(scale/n); uniform limit sqrt(3 scale/n); truncated at 2 sd."""
@@ -113,82 +88,156 @@ def variance_scaling(shape, rng, *, scale: float = 1.0, mode: str = "fan_in",
     return normal(rng, shape, std, dtype)
 
 
-def orthogonal(shape, rng, *, gain: float = 1.0, dtype=np.float64) -> np.ndarray:
-    """W = gain * Q, Q from the QR of a Gaussian with columns sign-fixed by diag(R) (PyTorch's orthogonal_)."""
-    shape, dtype = _check_shape(shape), _dtype(dtype)
-    rows, cols = shape[0], math.prod(shape[1:])
-    a = rng.standard_normal((rows, cols))
-    if rows < cols:
-        a = a.T                                          # QR needs a tall matrix: (cols, rows)
-    q, r = np.linalg.qr(a)
-    q = q * np.sign(np.diag(r))                          # unique Q: make diag(R) positive
-    if rows < cols:
-        q = q.T                                          # back to (rows, cols)
-    return (gain * q).reshape(shape).astype(dtype, copy=False)
+@dataclass(frozen=True)
+class Description:
+    """What an initializer promises for one shape, computed from the numbers it samples with.
+
+    kind: "normal" | "truncated_normal" | "uniform" | "orthogonal" | "constant" (every weight equal).
+    bound: every |w - mean| <= bound (None: unbounded). latex: the formula, its numbers plugged in.
+    """
+    kind: str
+    mean: float
+    std: float
+    bound: float | None
+    latex: tuple
 
 
 @dataclass(frozen=True)
 class InitSpec:
-    """One registry entry: sample(shape, rng, dtype, **params) and std(shape, **params) from the same formula."""
+    """One registry entry: sample(shape, rng, dtype, **params) and describe(shape, **params) from one formula."""
     name: str
-    formula: str                                     # LaTeX of the distribution
-    defaults: dict = field(default_factory=dict)     # params and their defaults
-    sample: Callable = None
-    std: Callable = None
+    defaults: Mapping                      # its parameters and their defaults (read-only)
+    summary: str
+    sample: Callable
+    describe: Callable
+
+    def std(self, shape, **params) -> float:
+        return self.describe(shape, **params).std
 
 
-def _vs_preset(scale_of_gain, mode, distribution):
-    """A preset of the variance-scaling core: scale = scale_of_gain(gain)."""
-    def sample(shape, rng, dtype, gain):
-        return variance_scaling(shape, rng, scale=scale_of_gain(gain), mode=mode,
-                                distribution=distribution, dtype=dtype)
+def _gain_tex(coef: float, gain: float | None) -> tuple[str, str, float]:
+    """(symbolic, plugged, value) of the numerator coef * g^2 (just coef without a gain parameter)."""
+    frac = tex.fraction(coef)
+    if frac is None:
+        c = tex.num(coef)
+    elif frac[1] == 1:
+        c = str(frac[0])
+    else:
+        c = rf"\tfrac{{{frac[0]}}}{{{frac[1]}}}"
+    if gain is None:
+        return c, c, coef
+    sym = "g^2" if coef == 1 else c + r"\,g^2"
+    plug = f"{tex.num(gain)}^2" if coef == 1 else c + r"\cdot " + f"{tex.num(gain)}^2"
+    return sym, plug, coef * gain * gain
 
-    def std(shape, gain):
-        return math.sqrt(scale_of_gain(gain) / _fan(shape, mode))
-    return sample, std
+
+_FAN_TEX = {"fan_in": (r"n_{in}", 1.0), "fan_out": (r"n_{out}", 1.0), "fan_avg": (r"n_{in}+n_{out}", 2.0)}
+
+
+def _vs_preset(coef: float, mode: str, distribution: str, has_gain: bool = True):
+    """A preset of the variance-scaling core: Var(w) = scale / n_mode with scale = coef * g^2.
+
+    Returns (defaults, sample, describe); describe renders Var(w), sigma and the bound from the same
+    coef, mode and distribution that sample passes to variance_scaling.
+    """
+    def scale(gain):
+        return coef * (1.0 if gain is None else gain * gain)
+
+    def sample(shape, rng, dtype, gain=None):
+        return variance_scaling(shape, rng, scale=scale(gain), mode=mode, distribution=distribution, dtype=dtype)
+
+    def describe(shape, gain=None):
+        fan_in, fan_out = compute_fans(shape)
+        var = scale(gain) / _fan(shape, mode)
+        std = math.sqrt(var)
+        fan_sym, times = _FAN_TEX[mode]
+        sym, plug, value = _gain_tex(coef * times, gain)
+        fans = {"fan_in": f"{fan_in}", "fan_out": f"{fan_out}", "fan_avg": f"{fan_in}+{fan_out}"}[mode]
+        lines = [rf"\operatorname{{Var}}(w) = \frac{{{sym}}}{{{fan_sym}}} = \frac{{{plug}}}{{{fans}}} = {tex.num(var)}"]
+        lines += _distribution_lines(distribution, std)
+        return Description(distribution, 0.0, std, _bound(distribution, std), tuple(lines))
+
+    return ({"gain": 1.0} if has_gain else {}), sample, describe
+
+
+def _bound(distribution: str, std: float) -> float | None:
+    """The largest |w|: sqrt(3) sigma for uniform, 2 sd of the untruncated normal for truncated, none for normal."""
+    return {"uniform": math.sqrt(3.0) * std, "truncated_normal": 2.0 * std / TRUNCATED_STD}.get(distribution)
+
+
+def _distribution_lines(distribution: str, std: float) -> list[str]:
+    if distribution == "uniform":
+        a = math.sqrt(3.0) * std
+        return [rf"\sigma = {tex.num(std)},\qquad a = \sqrt{{3}}\,\sigma = {tex.num(a)},\qquad w \sim U(-a,\ a)"]
+    if distribution == "truncated_normal":
+        s = std / TRUNCATED_STD
+        return [rf"\sigma = {tex.num(std)},\qquad w \sim N(0,\ s^2) \text{{ cut at }} \pm 2s,"
+                rf"\ s = \sigma / 0.8796 = {tex.num(s)}"]
+    return [rf"\sigma = \sqrt{{\operatorname{{Var}}(w)}} = {tex.num(std)},\qquad w \sim N(0,\ \sigma^2)"]
+
+
+def _spike(value: float, line: str) -> Description:
+    return Description("constant", value, 0.0, 0.0, (line + r",\quad \sigma = 0",))
+
+
+def _zeros():
+    return {}, lambda s, rng, dt: np.zeros(s, dt), lambda s: _spike(0.0, r"w = 0 \text{ (every weight)}")
+
+
+def _constant():
+    def describe(s, value):
+        return _spike(value, rf"w = c = {tex.num(value)} \text{{ (every weight)}}")
+    return {"value": 0.5}, lambda s, rng, dt, value: np.full(s, value, dt), describe
+
+
+def _uniform():
+    def describe(s, limit):
+        std = limit / math.sqrt(3.0)
+        return Description("uniform", 0.0, std, limit,
+                           (rf"w \sim U(-a,\ a),\quad a = {tex.num(limit)},\qquad \sigma = a/\sqrt{{3}} = {tex.num(std)}",))
+    return {"limit": 1.0}, lambda s, rng, dt, limit: uniform(rng, s, limit, dt), describe
+
+
+def _normal():
+    def describe(s, std):
+        return Description("normal", 0.0, std, None, (rf"w \sim N(0,\ \sigma^2),\quad \sigma = {tex.num(std)}",))
+    return {"std": 0.01}, lambda s, rng, dt, std: normal(rng, s, std, dt), describe
+
+
+def _orthogonal():
+    def describe(s, gain):
+        rows, cols = s[0], math.prod(s[1:])
+        std = gain * math.sqrt(min(rows, cols) / (rows * cols))          # = g / sqrt(max(rows, cols))
+        q = r"Q^\top Q = I" if rows >= cols else r"Q Q^\top = I"
+        lines = (rf"W = g\,Q,\quad {q},\quad |w| \le g = {tex.num(gain)}",
+                 rf"\sigma = g/\sqrt{{\max(n_{{in}}, n_{{out}})}} = {tex.num(gain)}/\sqrt{{{max(rows, cols)}}}"
+                 rf" = {tex.num(std)}\quad(\text{{entries}} \approx N(0, \sigma^2) \text{{ for large }} n)")
+        return Description("orthogonal", 0.0, std, abs(gain), lines)
+    return {"gain": 1.0}, lambda s, rng, dt, gain: orthogonal(s, rng, gain=gain, dtype=dt), describe
 
 
 def _registry() -> dict[str, InitSpec]:
-    """Build the 12 named initializers."""
-    specs = [
-        InitSpec("zeros", r"w = 0", {},
-                 lambda s, rng, dt: np.zeros(s, dt), lambda s: 0.0),
-        InitSpec("constant", r"w = c", {"value": 0.5},
-                 lambda s, rng, dt, value: np.full(s, value, dt), lambda s, value: 0.0),
-        InitSpec("uniform", r"w \sim U(-a, a)", {"limit": 1.0},
-                 lambda s, rng, dt, limit: uniform(rng, s, limit, dt),
-                 lambda s, limit: limit / math.sqrt(3.0)),
-        InitSpec("normal", r"w \sim N(0, \sigma^2)", {"std": 0.01},
-                 lambda s, rng, dt, std: normal(rng, s, std, dt),
-                 lambda s, std: float(std)),
-        InitSpec("xavier_uniform", r"w \sim U\left(\pm g\sqrt{6/(n_{in}+n_{out})}\right)", {"gain": 1.0},
-                 *_vs_preset(lambda g: g * g, "fan_avg", "uniform")),
-        InitSpec("xavier_normal", r"w \sim N\left(0,\ g^2 \cdot 2/(n_{in}+n_{out})\right)", {"gain": 1.0},
-                 *_vs_preset(lambda g: g * g, "fan_avg", "normal")),
-        InitSpec("he_uniform", r"w \sim U\left(\pm g\sqrt{6/n_{in}}\right)", {"gain": 1.0},
-                 *_vs_preset(lambda g: 2.0 * g * g, "fan_in", "uniform")),
-        InitSpec("he_normal", r"w \sim N\left(0,\ g^2 \cdot 2/n_{in}\right)", {"gain": 1.0},
-                 *_vs_preset(lambda g: 2.0 * g * g, "fan_in", "normal")),
-        InitSpec("lecun_uniform", r"w \sim U\left(\pm g\sqrt{3/n_{in}}\right)", {"gain": 1.0},
-                 *_vs_preset(lambda g: g * g, "fan_in", "uniform")),
-        InitSpec("lecun_normal", r"w \sim N\left(0,\ g^2/n_{in}\right)", {"gain": 1.0},
-                 *_vs_preset(lambda g: g * g, "fan_in", "normal")),
-        InitSpec("orthogonal", r"W = g\,Q,\quad QR = A,\ A_{ij} \sim N(0,1)", {"gain": 1.0},
-                 lambda s, rng, dt, gain: orthogonal(s, rng, gain=gain, dtype=dt),
-                 lambda s, gain: gain * math.sqrt(min(s[0], math.prod(s[1:])) / math.prod(s))),
-        InitSpec("torch_default", r"w \sim U\left(\pm 1/\sqrt{n_{in}}\right)", {},
-                 lambda s, rng, dt: _torch_default(s, rng, dt),
-                 lambda s: 1.0 / math.sqrt(3.0 * compute_fans(s)[0])),
+    """The 12 named initializers: (name, summary, (defaults, sample, describe))."""
+    entries = [
+        ("zeros", "every weight 0", _zeros()),
+        ("constant", "every weight c", _constant()),
+        ("uniform", "U(-a, a), whatever the layer size", _uniform()),
+        ("normal", "N(0, sigma^2), whatever the layer size", _normal()),
+        ("xavier_uniform", "Glorot: Var(w) = 2 g^2 / (n_in + n_out), uniform", _vs_preset(1.0, "fan_avg", "uniform")),
+        ("xavier_normal", "Glorot: Var(w) = 2 g^2 / (n_in + n_out), normal", _vs_preset(1.0, "fan_avg", "normal")),
+        ("he_uniform", "Kaiming: Var(w) = 2 g^2 / n_in, uniform", _vs_preset(2.0, "fan_in", "uniform")),
+        ("he_normal", "Kaiming: Var(w) = 2 g^2 / n_in, normal", _vs_preset(2.0, "fan_in", "normal")),
+        ("lecun_uniform", "LeCun: Var(w) = g^2 / n_in, uniform", _vs_preset(1.0, "fan_in", "uniform")),
+        ("lecun_normal", "LeCun: Var(w) = g^2 / n_in, normal", _vs_preset(1.0, "fan_in", "normal")),
+        ("orthogonal", "W = g Q with orthonormal columns (or rows)", _orthogonal()),
+        ("torch_default", "nn.Linear's default: U(+-1/sqrt(n_in)), Var(w) = 1 / (3 n_in)",
+         _vs_preset(1.0 / 3.0, "fan_in", "uniform", has_gain=False)),
     ]
-    return {spec.name: spec for spec in specs}
+    return {name: InitSpec(name, MappingProxyType(defaults), summary, sample, describe)
+            for name, summary, (defaults, sample, describe) in entries}
 
 
-def _torch_default(shape, rng, dtype):
-    """nn.Linear's default: kaiming_uniform_(a=sqrt(5)) = U(+-1/sqrt(n_in))."""
-    return uniform(rng, shape, 1.0 / math.sqrt(compute_fans(shape)[0]), dtype)
-
-
-INITIALIZERS: dict[str, InitSpec] = _registry()
+INITIALIZERS: Mapping[str, InitSpec] = MappingProxyType(_registry())
 
 # Initializers whose std follows a fan (the variance-scaling family, plotted against fan_in).
 VARIANCE_SCALING = ("xavier_uniform", "xavier_normal", "he_uniform", "he_normal",
@@ -221,7 +270,12 @@ def initialize(name: str, shape, rng: np.random.Generator, dtype=np.float64, **p
     return spec.sample(shape, rng, _dtype(dtype), **params)
 
 
+def describe(name: str, shape, **params) -> Description:
+    """What the named initializer promises for this shape: kind, mean, std, bound and its LaTeX, numbers plugged in."""
+    spec, params = _resolve(name, params)
+    return spec.describe(_check_shape(shape), **params)
+
+
 def expected_std(name: str, shape, **params) -> float:
     """The standard deviation the initializer's formula promises for this shape."""
-    spec, params = _resolve(name, params)
-    return float(spec.std(_check_shape(shape), **params))
+    return float(describe(name, shape, **params).std)

@@ -13,11 +13,14 @@ from __future__ import annotations
 import math
 import numbers
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
+
+from engine.clipping import clip_grad_norm, grad_norm  # noqa: F401  (part of this module's API)
+from engine.tex import num
 
 
 class Optimizer(ABC):
@@ -53,6 +56,16 @@ class Optimizer(ABC):
     def _update(self, p, g, state):
         """The new value of one parameter p from its gradient g and its state (t, buffers)."""
 
+    @classmethod
+    @abstractmethod
+    def latex(cls, hyper: Mapping) -> tuple[str, ...]:
+        """The update rule as an algorithm block: one LaTeX line per statement of _update, in its order,
+        with these hyperparameters' numbers (w the parameter, g its gradient, t the step count)."""
+
+    def rule(self) -> tuple[str, ...]:
+        """latex() of this optimizer's own hyperparameters."""
+        return type(self).latex(self.hyper)
+
     def __repr__(self):
         return f"{type(self).__name__}({self.name!r}, {self.hyper})"
 
@@ -77,6 +90,17 @@ class SGD(Optimizer):
             g = g + h["momentum"] * buf if h["nesterov"] else buf
         return p - h["lr"] * g
 
+    @classmethod
+    def latex(cls, hyper):
+        lr, mu, tau, wd = hyper["lr"], hyper["momentum"], hyper["dampening"], hyper["weight_decay"]
+        lines = [rf"g \leftarrow g + {num(wd)}\,w"] if wd else []
+        if mu:
+            first = r"b \leftarrow g \ \text{(first step)}"
+            damp = "" if tau == 0 else rf"{num(1 - tau)}\,"
+            lines.append(rf"{first},\qquad b \leftarrow {num(mu)}\,b + {damp}g \ \text{{(after)}}")
+            lines.append(rf"g \leftarrow g + {num(mu)}\,b" if hyper["nesterov"] else r"g \leftarrow b")
+        return (*lines, rf"w \leftarrow w - {num(lr)}\,g")
+
 
 class Adagrad(Optimizer):
     """p <- p - clr * g / (sqrt(sum) + eps), sum <- sum + g^2, clr = lr / (1 + (t-1)*lr_decay).
@@ -92,6 +116,15 @@ class Adagrad(Optimizer):
         sum_sq = state.get("sum", np.full_like(p, h["initial_accumulator_value"])) + g * g
         state["sum"] = sum_sq
         return p - clr * (g / (np.sqrt(sum_sq) + h["eps"]))
+
+    @classmethod
+    def latex(cls, hyper):
+        lr, decay, wd = hyper["lr"], hyper["lr_decay"], hyper["weight_decay"]
+        lines = [rf"g \leftarrow g + {num(wd)}\,w"] if wd else []
+        clr = rf"\frac{{{num(lr)}}}{{1 + (t-1)\cdot {num(decay)}}}" if decay else num(lr)
+        s0 = hyper["initial_accumulator_value"]
+        lines.append(rf"s \leftarrow s + g^2 \quad (s_0 = {num(s0)})")
+        return (*lines, rf"w \leftarrow w - {clr}\,\frac{{g}}{{\sqrt{{s}} + {num(hyper['eps'])}}}")
 
 
 class RMSprop(Optimizer):
@@ -121,6 +154,21 @@ class RMSprop(Optimizer):
             return p - h["lr"] * buf
         return p - h["lr"] * (g / denom)
 
+    @classmethod
+    def latex(cls, hyper):
+        lr, alpha, mu, wd, eps = hyper["lr"], hyper["alpha"], hyper["momentum"], hyper["weight_decay"], hyper["eps"]
+        lines = [rf"g \leftarrow g + {num(wd)}\,w"] if wd else []
+        lines.append(rf"v \leftarrow {num(alpha)}\,v + {num(1 - alpha)}\,g^2")
+        v_hat = "v"
+        if hyper["centered"]:
+            lines.append(rf"\bar g \leftarrow {num(alpha)}\,\bar g + {num(1 - alpha)}\,g,\qquad \hat v = v - \bar g^2")
+            v_hat = r"\hat v"
+        step = rf"\frac{{g}}{{\sqrt{{{v_hat}}} + {num(eps)}}}"
+        if mu > 0:
+            lines.append(rf"b \leftarrow {num(mu)}\,b + {step}")
+            return (*lines, rf"w \leftarrow w - {num(lr)}\,b")
+        return (*lines, rf"w \leftarrow w - {num(lr)}\,{step}")
+
 
 class Adam(Optimizer):
     """p <- p - (lr / (1-b1^t)) * m / (sqrt(v)/sqrt(1-b2^t) + eps), m <- b1*m + (1-b1)*g, v <- b2*v + (1-b2)*g^2.
@@ -146,6 +194,21 @@ class Adam(Optimizer):
         bc1, bc2 = 1.0 - b1**t, 1.0 - b2**t
         denom = np.sqrt(v) / math.sqrt(bc2) + h["eps"]
         return p - (lr / bc1) * (m / denom)
+
+    @classmethod
+    def latex(cls, hyper):
+        lr, wd, (b1, b2), eps = hyper["lr"], hyper["weight_decay"], hyper["betas"], hyper["eps"]
+        lines = []
+        if wd and cls.decoupled:
+            lines.append(rf"w \leftarrow (1 - {num(lr)}\cdot {num(wd)})\,w")
+        elif wd:
+            lines.append(rf"g \leftarrow g + {num(wd)}\,w")
+        lines.append(rf"m \leftarrow {num(b1)}\,m + {num(1 - b1)}\,g")
+        lines.append(rf"v \leftarrow {num(b2)}\,v + {num(1 - b2)}\,g^2")
+        if not hyper["bias_correction"]:
+            return (*lines, rf"w \leftarrow w - {num(lr)}\,\frac{{m}}{{\sqrt{{v}} + {num(eps)}}}")
+        return (*lines, rf"w \leftarrow w - \frac{{{num(lr)}}}{{1 - {num(b1)}^t}}\,"
+                        rf"\frac{{m}}{{\sqrt{{v}}/\sqrt{{1 - {num(b2)}^t}} + {num(eps)}}}")
 
 
 class AdamW(Adam):
@@ -234,30 +297,7 @@ def create(name: str, **hyper) -> Optimizer:
     return spec.cls(name, resolved)
 
 
-def _arrays(grads):
-    return list(grads.values()) if isinstance(grads, Mapping) else [grads]
-
-
-def grad_norm(grads) -> float:
-    """Total L2 norm over all arrays: sqrt(sum_i ||g_i||^2) (computed in float64)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        norms = [float(np.linalg.norm(np.ravel(np.asarray(g, dtype=np.float64)))) for g in _arrays(grads)]
-    return math.hypot(*norms)
-
-
-def clip_grad_norm(grads, max_norm: float):
-    """g <- g * min(1, max_norm / (||g|| + 1e-6)), ||g|| the total norm over all arrays (torch's clip_grad_norm_).
-
-    Returns new arrays (ndarray or dict, as given); the inputs are not mutated.
-    """
-    max_norm = _real("max_norm", max_norm)
-    coef = min(max_norm / (grad_norm(grads) + 1e-6), 1.0)
-
-    def scale(g):
-        g = np.asarray(g)
-        return g * coef if np.issubdtype(g.dtype, np.floating) else g.astype(np.float64) * coef
-
-    with np.errstate(invalid="ignore"):  # inf * 0 -> nan, as in torch
-        if isinstance(grads, Mapping):
-            return {key: scale(g) for key, g in grads.items()}
-        return scale(grads)
+def latex(name: str, **hyper) -> tuple[str, ...]:
+    """The update rule of optimizer `name` with `hyper` (torch's defaults filled in), one line per statement."""
+    opt = create(name, **hyper)
+    return opt.rule()

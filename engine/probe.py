@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.mlp import MLP, MLPConfig, diagnose, norm
+from engine.mlp import MLP, MLPConfig
+from engine.stats import mean_square, rms
+from engine.verdict import diagnose
 
 INPUTS = ("normal", "uniform")
 LOSSES = ("mse", "projection")
@@ -26,7 +28,7 @@ class Histograms:
 class ProbeResult:
     config: MLPConfig
     stats: list               # MLP.layer_stats() rows, plus "factor_measured"/"factor_predicted"
-    messages: list            # diagnose(): first layer of overflow / collapse, in words
+    messages: list            # verdict.diagnose(): first layer of overflow / collapse, with its kind
     hist_z: Histograms
     hist_a: Histograms
     hist_grad: Histograms     # log10 |dL/da_l|
@@ -112,8 +114,8 @@ def gradient_factors(net: MLP) -> list[tuple[float, float]]:
     grads_below = [net.grad_input] + net.grads_a[:-1]
     with np.errstate(all="ignore"):
         for l in range(net.depth):
-            measured = _ratio(_rms(grads_below[l]), _rms(net.grads_a[l]))
-            phi_prime_sq = _mean_square(_phi_prime(net.phis[l], net.trace[l]))
+            measured = _ratio(rms(grads_below[l]), rms(net.grads_a[l]))
+            phi_prime_sq = mean_square(_phi_prime(net.phis[l], net.trace[l]))
             bn_gain_sq = _bn_gain_sq(net, l)
             n_out = net.weights[l].shape[1]
             var_w = float(np.var(net.weights[l], dtype=np.float64))
@@ -132,18 +134,8 @@ def _bn_gain_sq(net: MLP, l: int) -> float:
 def _phi_prime(phi, t) -> np.ndarray:
     """phi'(z) for a layer's trace, from the cached output when that is cheaper."""
     if phi.derivative_from_a is not None:
-        return np.broadcast_to(np.asarray(phi.derivative_from_a(t.a), dtype=t.a.dtype), t.a.shape)
+        return np.broadcast_to(np.asarray(phi.derivative_from_a(t.f), dtype=t.f.dtype), t.f.shape)
     return phi.derivative(t.z)
-
-
-def _mean_square(v) -> float:
-    """E[v^2], accumulated in float64."""
-    return float(np.mean(np.square(v, dtype=np.float64)))
-
-
-def _rms(v) -> float:
-    """sqrt(E[v^2]) without overflow: ||v|| / sqrt(n)."""
-    return norm(np.asarray(v)) / math.sqrt(max(1, np.size(v)))
 
 
 def _ratio(num: float, den: float) -> float:
@@ -154,16 +146,16 @@ def _ratio(num: float, den: float) -> float:
 
 
 def probe(config: MLPConfig, *, batch: int = 256, input_dist: str = "normal", loss: str = "mse",
-          weight_scale: float = 1.0, bias: float = 0.0, bins: int = 50, seed: int = 0) -> ProbeResult:
-    """Build the net (weights times weight_scale, biases = bias), run x -> a_L -> loss -> backward."""
+          weight_scale: float = 1.0, bins: int = 50, seed: int = 0) -> ProbeResult:
+    """Build the net (weights times weight_scale; biases as the config says), run x -> a_L -> loss -> backward."""
     if batch < 1 or (config.batch_norm and batch < 2):
         raise ValueError(f"batch must be >= 1 (>= 2 with batch norm), got {batch}")
-    if not (math.isfinite(weight_scale) and math.isfinite(bias)):
-        raise ValueError("weight_scale and bias must be finite numbers")
+    if not math.isfinite(weight_scale):
+        raise ValueError("weight_scale must be a finite number")
     net = MLP(config)
-    for W, b in zip(net.weights, net.biases):
-        W *= weight_scale
-        b += bias
+    if weight_scale != 1.0:
+        for W in net.weights:
+            W *= weight_scale
     rng = np.random.default_rng(seed)
     x = make_inputs(rng, batch, config.widths[0], input_dist, net.dtype)
     a_out = net.forward(x)

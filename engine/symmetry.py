@@ -19,6 +19,7 @@ import numpy as np
 
 from engine import activations
 from engine.mlp import MLP, MLPConfig
+from engine.stats import TIE_TOL, distinct_units  # noqa: F401  (re-exported for the demo's readers)
 
 # 8 fixed points: the XOR corners and 4 inner points; target x1 x2 + 0.3 x1 + 0.2 (XOR-ish, lopsided, mean 0.2)
 TOY_X = np.array([[-1, -1], [-1, 1], [1, -1], [1, 1],
@@ -26,7 +27,6 @@ TOY_X = np.array([[-1, -1], [-1, 1], [1, -1], [1, 1],
 TOY_Y = (TOY_X[:, 0] * TOY_X[:, 1] + 0.3 * TOY_X[:, 0] + 0.2)[:, None]                         # (8, 1)
 HIDDEN = 4
 STEPS, LR = 20, 0.3      # enough for a random init to beat the tied one; small enough that SGD does not oscillate
-TIE_TOL = 1e-12          # columns closer than this (max abs difference) count as one unit
 
 
 @dataclass(frozen=True)
@@ -36,15 +36,6 @@ class TieRun:
     hidden_weights: np.ndarray   # (steps+1, 2, 4): W_1 after each step; [:, i, j] = weight from input i to unit j
     loss: np.ndarray             # (steps+1,): MSE before step t's update (last: after the final one)
     distinct: np.ndarray         # (steps+1,): number of distinct hidden units
-
-
-def distinct_units(W: np.ndarray, tol: float = TIE_TOL) -> int:
-    """How many columns of W (fan_in, units) differ from every earlier distinct column by more than tol."""
-    kept = []
-    for j in range(W.shape[1]):
-        if all(np.max(np.abs(W[:, j] - W[:, k])) > tol for k in kept):
-            kept.append(j)
-    return len(kept)
 
 
 def _mse(net: MLP) -> tuple[float, np.ndarray]:

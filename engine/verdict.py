@@ -1,6 +1,11 @@
-"""Verdicts in words from layer_stats rows: do activations and gradients vanish, explode or stay healthy?"""
+"""Verdicts in words from layer_stats rows: do activations and gradients vanish, explode or stay healthy?
+
+Every "first layer where ..." lives here. A Verdict and a Message carry a Kind that pages switch on
+(success box, warning, error); the text is for the student and is never searched by code.
+"""
 from __future__ import annotations
 
+import enum
 import math
 from dataclasses import dataclass
 
@@ -8,16 +13,49 @@ VANISH = 0.01        # std below 1% of layer 1's
 EXPLODE = 100.0      # std above 100x layer 1's
 SATURATED = 0.5      # half the units within 1% of a tanh/sigmoid bound
 DEAD = 0.5           # half the ReLU units never fire on the batch
+GRAD_VANISH = 1e-2   # first/last gradient ratio below this: the first layers barely learn
+GRAD_EXPLODE = 1e2   # above this: the first layers take steps 100x too large
+TINY_GRADIENT = 1e-4  # every ||dL/dW|| below this: level across depth, yet nothing learns
+
+
+class Kind(enum.Enum):
+    """What a verdict or message says, for the page to choose its box and icon."""
+    HEALTHY = "healthy"
+    VANISHING = "vanishing"
+    EXPLODING = "exploding"
+    SATURATED = "saturated"
+    DEAD = "dead"
+    OVERFLOW = "overflow"        # inf/NaN: the numbers no longer fit in floating point
+    ZERO = "zero"                # exactly zero: no signal at all
+    TINY = "tiny"                # level but tiny everywhere
+
+    @property
+    def ok(self) -> bool:
+        return self is Kind.HEALTHY
 
 
 @dataclass(frozen=True)
 class Verdict:
-    level: str       # "healthy" | "vanishing" | "exploding" | "saturated" | "dead" | "overflow" | "collapsed"
+    kind: Kind
     text: str
+    layer: int | None = None     # the first layer the verdict is about, where there is one
 
     @property
     def ok(self) -> bool:
-        return self.level == "healthy"
+        return self.kind.ok
+
+
+Message = Verdict                # a side note has the same shape: a kind, a sentence, a layer
+
+
+def first_layer(stats: list[dict], flag: str) -> int | None:
+    """The first layer (1-based) whose row has `flag` set, or None."""
+    return next((row["layer"] for row in stats if row[flag]), None)
+
+
+def last_layer(stats: list[dict], flag: str) -> int | None:
+    """The highest-numbered layer with `flag` set: gradients flow backward, so that is where they die first."""
+    return next((row["layer"] for row in reversed(stats) if row[flag]), None)
 
 
 def _first(stats, predicate):
@@ -27,32 +65,35 @@ def _first(stats, predicate):
 def activation_verdict(stats: list[dict], key: str = "a_std") -> Verdict:
     """Compare each layer's std with layer 1's; flag overflow, collapse, saturation and dead units first."""
     if not stats:
-        return Verdict("healthy", "no layers")
-    overflow = _first(stats, lambda r: r["nonfinite"])
+        return Verdict(Kind.HEALTHY, "no layers")
+    overflow = first_layer(stats, "nonfinite")
     if overflow is not None:
-        return Verdict("overflow", f"activations overflow (inf/NaN) at layer {overflow}: the numbers no longer "
-                                   "fit in floating point")
-    collapsed = _first(stats, lambda r: r["collapsed"])
+        return Verdict(Kind.OVERFLOW, f"activations overflow (inf/NaN) at layer {overflow}: the numbers no longer "
+                                      "fit in floating point", overflow)
+    collapsed = first_layer(stats, "collapsed")
     if collapsed is not None:
-        return Verdict("collapsed", f"every activation is exactly 0 from layer {collapsed}: no signal reaches "
-                                    "the output")
+        return Verdict(Kind.ZERO, f"every activation is exactly 0 from layer {collapsed}: no signal reaches "
+                                  "the output", collapsed)
     s1 = stats[0][key]
     vanish = _first(stats, lambda r: r[key] < VANISH * s1)
     if vanish is not None:
-        return Verdict("vanishing", f"std falls below 1% of layer 1's by layer {vanish}: activations vanish")
+        return Verdict(Kind.VANISHING, f"std falls below 1% of layer 1's by layer {vanish}: activations vanish",
+                       vanish)
     explode = _first(stats, lambda r: r[key] > EXPLODE * s1)
     if explode is not None:
-        return Verdict("exploding", f"std grows past 100x layer 1's by layer {explode}: activations explode")
+        return Verdict(Kind.EXPLODING, f"std grows past 100x layer 1's by layer {explode}: activations explode",
+                       explode)
     saturated = _first(stats, lambda r: r["saturated"] > SATURATED)
     if saturated is not None:
         share = max(r["saturated"] for r in stats)
-        return Verdict("saturated", f"from layer {saturated} over half the units sit at the flat ends of the "
-                                    f"activation (up to {share:.0%}): their derivative is about 0")
+        return Verdict(Kind.SATURATED, f"from layer {saturated} over half the units sit at the flat ends of the "
+                                       f"activation (up to {share:.0%}): their derivative is about 0", saturated)
     dead = _first(stats, lambda r: r["dead_units"] > DEAD)
     if dead is not None:
-        return Verdict("dead", f"from layer {dead} over half the units output 0 for every example: they are dead")
+        return Verdict(Kind.DEAD, f"from layer {dead} over half the units output 0 for every example: they are "
+                                  "dead", dead)
     lo, hi = min(r[key] for r in stats), max(r[key] for r in stats)
-    return Verdict("healthy", f"std stays between {lo:.3g} and {hi:.3g} across all {len(stats)} layers: healthy")
+    return Verdict(Kind.HEALTHY, f"std stays between {lo:.3g} and {hi:.3g} across all {len(stats)} layers: healthy")
 
 
 def gradient_ratio(stats: list[dict], key: str = "grad_a_norm") -> float:
@@ -66,38 +107,59 @@ def gradient_ratio(stats: list[dict], key: str = "grad_a_norm") -> float:
 
 
 def gradient_verdict(stats: list[dict], key: str = "grad_a_norm") -> Verdict:
-    """Vanishing below 1e-2, exploding above 1e2, healthy between (ratio of first to last layer's dL/da).
+    """Vanishing below GRAD_VANISH, exploding above GRAD_EXPLODE, healthy between (first over last layer's dL/da).
 
     dL/da is the signal the backward pass carries; dL/dW_l = a_{l-1}^T dL/dz_l also shrinks with the
     forward signal, so with tiny weights the dW ratio can look flat while every gradient is tiny.
     """
-    overflow = _first(stats, lambda r: r["grad_nonfinite"])
+    overflow = first_layer(stats, "grad_nonfinite")
     if overflow is not None:
-        return Verdict("overflow", f"gradients overflow (inf/NaN) at layer {overflow}")
+        return Verdict(Kind.OVERFLOW, f"gradients overflow (inf/NaN) at layer {overflow}", overflow)
     if len(stats) == 1:
-        return Verdict("healthy", "one layer: nothing to vanish through")
+        return Verdict(Kind.HEALTHY, "one layer: nothing to vanish through")
     if all(row["grad_zero"] for row in stats):
-        return Verdict("collapsed", "every weight gradient is exactly 0: nothing can learn")
+        return Verdict(Kind.ZERO, "every weight gradient is exactly 0: nothing can learn")
     ratio = gradient_ratio(stats, key)
+    L = len(stats)
     if ratio == 0:
         dead = next(row["layer"] for row in reversed(stats) if row[key] == 0)
-        return Verdict("collapsed", f"the gradient is exactly 0 from layer {dead} down: those layers cannot learn")
+        return Verdict(Kind.ZERO, f"the gradient is exactly 0 from layer {dead} down: those layers cannot learn",
+                       dead)
     if math.isnan(ratio):
-        return Verdict("collapsed", "the weight gradients are exactly 0: nothing can learn")
-    if ratio < 1e-2:
-        return Verdict("vanishing", f"the gradient reaching layer 1 is {ratio:.2g}x the one at layer {len(stats)}: "
-                                    "gradients vanish on the way back, the first layers barely learn")
-    if ratio > 1e2:
-        return Verdict("exploding", f"the gradient reaching layer 1 is {ratio:.2g}x the one at layer "
-                                    f"{len(stats)}: gradients explode on the way back")
-    return Verdict("healthy", f"the gradient reaching layer 1 is {ratio:.2g}x the one at layer {len(stats)}: "
-                              "every layer gets a signal of the same order")
+        return Verdict(Kind.ZERO, "the weight gradients are exactly 0: nothing can learn")
+    if ratio < GRAD_VANISH:
+        return Verdict(Kind.VANISHING, f"the gradient reaching layer 1 is {ratio:.2g}x the one at layer {L}: "
+                                       "gradients vanish on the way back, the first layers barely learn", 1)
+    if ratio > GRAD_EXPLODE:
+        return Verdict(Kind.EXPLODING, f"the gradient reaching layer 1 is {ratio:.2g}x the one at layer {L}: "
+                                       "gradients explode on the way back", 1)
+    return Verdict(Kind.HEALTHY, f"the gradient reaching layer 1 is {ratio:.2g}x the one at layer {L}: "
+                                 "every layer gets a signal of the same order")
 
 
-def tiny_weight_gradients(stats: list[dict], threshold: float = 1e-4) -> str | None:
-    """A sentence when every layer's ||dL/dW|| is below threshold: flat across depth, yet nothing learns."""
+def tiny_weight_gradients(stats: list[dict], threshold: float = TINY_GRADIENT) -> Message | None:
+    """A note when every layer's ||dL/dW|| is below threshold: flat across depth, yet nothing learns."""
     norms = [row["grad_W_norm"] for row in stats]
     if not norms or not all(math.isfinite(v) for v in norms) or max(norms) >= threshold or max(norms) == 0:
         return None
-    return (f"every layer's ‖∂L/∂W‖ is below {threshold:g} (largest {max(norms):.2g}): the weight gradients "
-            "may look level across depth, but they are tiny everywhere, so the whole network barely learns")
+    return Message(Kind.TINY, f"every layer's ‖∂L/∂W‖ is below {threshold:g} (largest {max(norms):.2g}): the weight "
+                              "gradients may look level across depth, but they are tiny everywhere, so the whole "
+                              "network barely learns")
+
+
+_DIAGNOSES = (  # (row flag, kind, sentence, search from the output end)
+    ("nonfinite", Kind.OVERFLOW, "activations overflow (inf/NaN) at layer {}", False),
+    ("collapsed", Kind.ZERO, "activations are exactly zero from layer {}: the signal has died", False),
+    ("grad_nonfinite", Kind.OVERFLOW, "gradients overflow (inf/NaN) at layer {}", False),
+    ("grad_zero", Kind.ZERO, "weight gradients are exactly zero at layer {}: it cannot learn", True),
+)
+
+
+def diagnose(stats: list[dict]) -> list[Message]:
+    """Notes naming the first layer where values overflow (inf/NaN) or collapse to exactly zero."""
+    messages = []
+    for flag, kind, text, backward in _DIAGNOSES:
+        layer = last_layer(stats, flag) if backward else first_layer(stats, flag)
+        if layer is not None:
+            messages.append(Message(kind, text.format(layer), layer))
+    return messages

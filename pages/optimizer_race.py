@@ -3,7 +3,8 @@ import pandas as pd
 import streamlit as st
 
 from engine import ema, surfaces
-from ui import charts, controls, race_controls as rc
+from ui import charts, controls
+from ui import race_controls as rc
 from ui.cache import cached
 
 TOL = 1e-3                                   # "reached the minimum": f - f* below this

@@ -236,7 +236,8 @@ def render_all(controls, where=None) -> dict:
 
 # --- the network controls shared by the activations and gradients pages --------------------------------
 
-from engine import activations as _activations, initializers as _initializers  # noqa: E402
+from engine import activations as _activations  # noqa: E402
+from engine import initializers as _initializers
 from ui import budget  # noqa: E402
 
 # One control per initializer parameter; the same URL key means the same thing on every page.

@@ -6,6 +6,7 @@ import pytest
 from tests.app.pagetest import run_page, widget
 from ui.presets import PRESETS
 
+
 def test_router_starts_on_home():
     at = run_page("app.py")
     assert not at.exception

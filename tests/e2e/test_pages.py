@@ -1,8 +1,16 @@
 """Every page in a real browser: loads clean, charts hold data, a keyboard slider move redraws, the URL round-trips."""
 import pytest
 
-from tests.e2e.browser import (chart_fingerprint, chart_traces, exceptions, nudge_slider, open_page, query,
-                               screenshot, settle)
+from tests.e2e.browser import (
+    chart_fingerprint,
+    chart_traces,
+    exceptions,
+    nudge_slider,
+    open_page,
+    query,
+    screenshot,
+    settle,
+)
 
 # (url path, the key of a slider to move (also its URL key), minimum number of charts)
 PAGES = [

@@ -171,3 +171,35 @@ def test_registry_has_the_twelve_names():
 def test_clear_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def _numbers(latex: str) -> list[float]:
+    """Every number written in a LaTeX line (a\\times 10^{k} read as one number)."""
+    import re
+    text = re.sub(r"([-\d.]+)\\times 10\^\{(-?\d+)\}", lambda m: f"{m.group(1)}e{m.group(2)}", latex)
+    return [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", text)]
+
+
+@pytest.mark.parametrize("name", list(init.INITIALIZERS))
+@pytest.mark.parametrize("shape", [(256, 128), (3, 2), (1000, 4000)])
+def test_shown_formula_holds_the_std_and_bound_it_samples_with(name, shape):
+    params = {"gain": 1.7, "std": 0.03, "limit": 0.4, "value": -0.3}
+    params = {k: params[k] for k in init.INITIALIZERS[name].defaults}
+    d = init.describe(name, shape, **params)
+    assert d.std == init.expected_std(name, shape, **params)
+    shown = [v for line in d.latex for v in _numbers(line)]
+    expected = [d.std] + ([d.bound] if d.bound else []) + ([d.mean] if d.kind == "constant" else [])
+    for value in expected:
+        assert any(v == pytest.approx(value, rel=5e-4) for v in shown), (value, d.latex)
+    w = init.initialize(name, shape, np.random.default_rng(0), **params)
+    if d.bound is not None:
+        assert np.abs(w - d.mean).max() <= d.bound * (1 + 1e-12)
+    for key, value in params.items():            # the parameter itself is in the formula
+        assert any(v == pytest.approx(value, rel=1e-3) for v in shown), (key, d.latex)
+
+
+def test_shown_variance_uses_the_fans_of_its_mode():
+    d = init.describe("xavier_uniform", (300, 100))
+    assert "300+100" in d.latex[0] and d.bound == pytest.approx(math.sqrt(6 / 400))
+    assert "{300}" in init.describe("he_normal", (300, 100)).latex[0]
+    assert init.describe("zeros", (4, 4)).kind == "constant"

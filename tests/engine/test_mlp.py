@@ -159,40 +159,6 @@ def test_classic_relu_he_keeps_second_moment_and_xavier_halves_it():
     assert per_layer_rms_ratio(xavier) == pytest.approx(1 / math.sqrt(2), abs=0.03)
 
 
-def test_layer_stats_fields():
-    stats = stats_for("relu", "he_normal", depth=3, width=64, batch=100)
-    row = stats[0]
-    for key in ["layer", "z_mean", "z_std", "a_mean", "a_std", "saturated", "dead", "dead_units",
-                "grad_W_norm", "grad_a_norm", "nonfinite", "collapsed"]:
-        assert key in row
-    assert math.isnan(row["saturated"]) and 0.4 < row["dead"] < 0.6
-    tanh = stats_for("tanh", "xavier_normal", depth=2, width=16, batch=10)
-    assert math.isnan(tanh[0]["dead"]) and 0 <= tanh[0]["saturated"] <= 1
-
-
-def test_overflow_is_flagged_not_raised():
-    config = MLPConfig((64,) * 41, activation="relu", init="normal", init_params={"std": 10.0})
-    net = MLP(config)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        out = net.forward(np.ones((8, 64), np.float32))
-        net.backward(np.ones_like(out))
-        stats = net.layer_stats()
-    first = mlp.first_layer(stats, "nonfinite")
-    assert first is not None and 10 < first < 41
-    assert any(f"overflow (inf/NaN) at layer {first}" in m for m in mlp.diagnose(stats))
-
-
-def test_zero_init_collapses():
-    config = MLPConfig((8, 8, 8, 8), activation="tanh", init="zeros")
-    net = MLP(config)
-    out = net.forward(np.ones((4, 8)))
-    net.backward(np.ones_like(out))
-    stats = net.layer_stats()
-    assert mlp.first_layer(stats, "collapsed") == 1
-    assert "activations are exactly zero from layer 1" in " ".join(mlp.diagnose(stats))
-
-
 def test_bad_input_shape():
     net = MLP(MLPConfig((4, 3)))
     with pytest.raises(ValueError, match=r"\(batch, 4\)"):
@@ -201,17 +167,44 @@ def test_bad_input_shape():
         MLP(MLPConfig((4, 3))).backward(np.ones((2, 3)))
 
 
-def test_flush_subnormals_zeroes_only_subnormals():
-    tiny = np.finfo(np.float32).tiny
-    x = np.full((100, 61), tiny / 8, np.float32)           # all subnormal
-    x[0, :3] = [0.0, 1e-30, -2.5]
-    out = mlp.flush_subnormals(x)
-    assert out is x
-    assert out[0, 1] == np.float32(1e-30) and out[0, 2] == np.float32(-2.5)
-    assert np.count_nonzero(out) == 2
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_residual_backward_matches_finite_differences(batch_norm):
+    config = MLPConfig((6, 6, 6, 6, 3), activation="tanh", init="xavier_normal", batch_norm=batch_norm,
+                       residual=True, bias_std=0.3, seed=4, dtype="float64")
+    net = MLP(config)
+    assert net.skips == [True, True, True, False]                 # the head changes width: no skip there
+    rng = np.random.default_rng(7)
+    x, R = rng.standard_normal((8, 6)), rng.standard_normal((8, 3))
+    net.forward(x)
+    net.backward(R)
+    for l in range(net.depth):
+        def f(value, l=l):
+            saved, net.weights[l] = net.weights[l], value
+            out = loss(net, x, R)
+            net.weights[l] = saved
+            return out
+        assert relative_error(net.grads_W[l], numerical_grad(f, net.weights[l])) < 1e-7, l
+    net.forward(x)
+    net.backward(R)
+    assert relative_error(net.grad_input, numerical_grad(lambda x_: loss(net, x_, R), x)) < 1e-7
 
 
-def test_flush_subnormals_leaves_relu_zeros_and_normal_values_alone():
-    x = np.maximum(np.random.default_rng(0).standard_normal((64, 64)).astype(np.float32), 0)
-    before = x.copy()
-    np.testing.assert_array_equal(mlp.flush_subnormals(x), before)
+def test_residual_adds_the_previous_activation():
+    net = MLP(MLPConfig((4, 4, 4), activation="relu", residual=True, dtype="float64"))
+    x = np.random.default_rng(0).standard_normal((5, 4))
+    net.forward(x)
+    t = net.trace[0]
+    np.testing.assert_allclose(t.a, np.maximum(x @ net.weights[0], 0) + x)
+    np.testing.assert_array_equal(t.f, np.maximum(t.z, 0))
+
+
+def test_bias_and_bias_std():
+    net = MLP(MLPConfig((50, 400, 400), bias=0.25, bias_std=0.5, seed=2, dtype="float64"))
+    for b in net.biases:
+        assert abs(b.mean() - 0.25) < 5 * 0.5 / math.sqrt(400)
+        assert b.std() == pytest.approx(0.5, rel=5 / math.sqrt(2 * 400))
+    plain = MLP(MLPConfig((50, 400, 400), seed=2, dtype="float64"))
+    np.testing.assert_array_equal(plain.weights[1], net.weights[1])        # weights do not depend on the biases
+    assert all(not b.any() for b in plain.biases)
+    with pytest.raises(ValueError, match="bias_std"):
+        MLPConfig((4, 4), bias_std=-1.0)

@@ -308,3 +308,39 @@ def test_unknown_name_and_hyperparameter():
 def test_invalid_hyperparameters(name, hyper):
     with pytest.raises(ValueError):
         optimizers.create(name, **hyper)
+
+
+def _line(lines, symbol):
+    """The line of an algorithm block that assigns `symbol`."""
+    return next(line for line in lines if line.startswith(symbol + r" \leftarrow"))
+
+
+@pytest.mark.parametrize("name", ["adam", "adamw"])
+def test_shown_rule_puts_each_beta_where_the_code_uses_it(name):
+    opt = optimizers.create(name, lr=0.037, betas=(0.81, 0.993), eps=1e-7, weight_decay=0.02)
+    lines = opt.rule()
+    b1, b2 = opt.hyper["betas"]
+    assert f"{b1:g}" in _line(lines, "m") and f"{1 - b1:.4g}" in _line(lines, "m")
+    assert f"{b2:g}" in _line(lines, "v") and f"{1 - b2:.4g}" in _line(lines, "v")
+    assert f"{b2:g}" not in _line(lines, "m") and f"{b1:g}" not in _line(lines, "v")
+    step = lines[-1]
+    assert "0.037" in step and f"1 - {b1:g}^t" in step and f"1 - {b2:g}^t" in step
+    decay = lines[0]
+    assert ("0.037" in decay) == (name == "adamw") and "0.02" in decay
+    order = [line.split(r" \leftarrow")[0] for line in lines]
+    assert order.index("m") < order.index("v") < len(order) - 1        # in the order _update runs
+
+
+@pytest.mark.parametrize("name", list(optimizers.OPTIMIZERS))
+def test_shown_rule_holds_every_number_of_hyper(name):
+    opt = optimizers.create(name, lr=0.0123)
+    text = " ".join(opt.rule())
+    assert "0.0123" in text
+    for key in ("momentum", "alpha"):
+        if opt.hyper.get(key):
+            assert f"{opt.hyper[key]:g}" in text
+
+
+def test_shown_momentum_rule_is_torchs_first_step():
+    lines = optimizers.latex("nesterov", lr=0.1, momentum=0.8)
+    assert r"b \leftarrow g" in lines[0] and "0.8" in lines[0] and lines[1] == r"g \leftarrow g + 0.8\,b"

@@ -40,9 +40,40 @@ def test_gradient_histogram_is_of_log10_magnitudes():
     np.testing.assert_allclose(h.counts, [[1, 0, 0, 0], [0, 0, 0, 1]])       # zeros are left out
 
 
-def test_weight_scale_and_bias_are_applied():
+def test_weight_scale_is_applied():
     small = probe(config(), weight_scale=0.1)
     assert small.stats[-1]["a_std"] < 1e-3 * probe(config()).stats[-1]["a_std"] * 10
+
+
+def test_bias_setting_is_applied():
+    """Same x and W: layer 1's z moves by exactly the bias, and a later layer's spread changes with it."""
+    plain, shifted = probe(config()), probe(config(bias=0.5))
+    assert shifted.stats[0]["z_mean"] - plain.stats[0]["z_mean"] == pytest.approx(0.5, abs=1e-6)
+    assert shifted.stats[0]["z_std"] == pytest.approx(plain.stats[0]["z_std"], rel=1e-6)
+    assert abs(shifted.stats[-1]["a_mean"] - plain.stats[-1]["a_mean"]) > 0.05
+
+
+def test_predicted_factor_uses_the_fan_out_on_non_square_layers():
+    """Backward through W (n_in x n_out) sums n_out terms: the factor is sqrt(n_out Var(w) E[phi'^2])."""
+    from engine.mlp import MLP
+    from engine.probe import gradient_factors
+    net = MLP(MLPConfig((64, 512, 128, 512, 32), activation="tanh", init="xavier_normal", seed=1))
+    rng = np.random.default_rng(0)
+    out = net.forward(rng.standard_normal((1024, 64)))
+    net.backward(rng.standard_normal(out.shape))
+    for (measured, predicted), W in list(zip(gradient_factors(net), net.weights))[1:]:
+        assert measured == pytest.approx(predicted, rel=0.1), W.shape
+        n_in, n_out = W.shape
+        assert abs(predicted / measured - 1) < abs(predicted * math.sqrt(n_in / n_out) / measured - 1)
+
+
+def test_predicted_factor_with_batch_norm_includes_the_bn_gain():
+    """With BN the backward factor is sqrt(n Var(w) E[phi'^2] gamma^2 / sigma_B^2): the plotted value is that."""
+    result = probe(MLPConfig((256,) * 6, activation="tanh", init="normal", init_params={"std": 0.01},
+                             batch_norm=True), batch=512, loss="projection")
+    for row in result.stats[1:]:
+        assert row["factor_measured"] == pytest.approx(row["factor_predicted"], rel=0.15)
+        assert row["factor_predicted"] > 3 * math.sqrt(256) * 0.01      # the BN gain 1/sigma_B is large here
 
 
 @pytest.mark.parametrize("activation,init", [("tanh", "xavier_normal"), ("relu", "he_normal")])

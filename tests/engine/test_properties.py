@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import activations, initializers, mlp, optimizers, surfaces
+from engine import activations, initializers, mlp, optimizers, surfaces, verdict
 from engine.mlp import MLP, MLPConfig
 from engine.probe import probe
 from engine.verdict import activation_verdict, gradient_verdict
@@ -96,7 +96,7 @@ def test_first_layer_flags_name_the_overflow_layer():
     out = net.forward(np.ones((4, 16), np.float32))
     net.backward(np.ones_like(out))
     stats = net.layer_stats()
-    first = mlp.first_layer(stats, "nonfinite")
+    first = verdict.first_layer(stats, "nonfinite")
     assert first is not None
     assert all(not row["nonfinite"] for row in stats[:first - 1])
     assert np.isfinite(stats[first - 2]["a_std"])

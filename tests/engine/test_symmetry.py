@@ -52,13 +52,6 @@ def test_training_is_plain_sgd_on_mse():
     assert run.loss[0] == pytest.approx(float(np.mean(err**2)), rel=1e-12)
 
 
-def test_distinct_units_counts_columns_with_tolerance():
-    W = np.array([[1.0, 1.0, 2.0, 1.0 + 1e-13], [0.0, 0.0, 0.0, 0.0]])
-    assert symmetry.distinct_units(W) == 2                     # 1e-13 apart is the same unit
-    assert symmetry.distinct_units(W, tol=1e-14) == 3
-    assert symmetry.distinct_units(np.zeros((2, 4))) == 1
-
-
 def test_bad_arguments_raise():
     with pytest.raises(ValueError):
         symmetry.train_tiny("zeros", steps=-1)

@@ -1,0 +1,128 @@
+"""Measurement of a network's values: norms, moments, saturated and dead shares, distinct units, one row per layer.
+
+The model (engine.mlp) computes; this module measures what it computed. Every function reads arrays and
+never changes them, except `flush_subnormals`, which the forward pass calls on its own fresh outputs.
+"""
+from __future__ import annotations
+
+import math
+from itertools import takewhile
+
+import numpy as np
+
+SUBNORMAL_STRIDE = 61         # flush_subnormals looks at 1 entry in 61 (odd, so it walks across columns)
+SATURATION_MARGIN = 0.01      # |a| within 1% of a tanh/sigmoid bound counts as saturated (slope < 0.02)
+TIE_TOL = 1e-12               # units whose incoming weights differ by less than this are the same unit
+
+
+def flush_subnormals(x: np.ndarray) -> np.ndarray:
+    """Set |x| < the smallest normal float to 0, in place, as GPUs do (flush-to-zero).
+
+    Vanishing signals end in subnormal numbers, which CPUs multiply 10-30x more slowly; they carry
+    almost no precision, and 0 is what the pages report ("vanished to exactly zero at layer k").
+    A strided sample decides whether to sweep: a few stray subnormals cost nothing, many are caught.
+    """
+    tiny = np.finfo(x.dtype).tiny
+    sample = np.abs(x.ravel()[::SUBNORMAL_STRIDE])
+    if ((sample > 0) & (sample < tiny)).any():             # exact zeros (ReLU) are not subnormal
+        x[np.abs(x) < tiny] = 0
+    return x
+
+
+def moments(x: np.ndarray) -> tuple[float, float]:
+    """Mean and std accumulated in float64 (squares of large float32 values do not overflow); NaN if non-finite."""
+    with np.errstate(all="ignore"):
+        return float(x.mean(dtype=np.float64)), float(x.std(dtype=np.float64))
+
+
+def norm(x: np.ndarray) -> float:
+    """||x||_2 (inf if any entry is non-finite); recomputed scaled in float64 if the float32 sum overflows."""
+    with np.errstate(all="ignore"):
+        value = float(np.linalg.norm(np.ravel(x)))
+        if math.isfinite(value):
+            return value
+        if not np.isfinite(x).all():
+            return math.inf
+        x64 = np.asarray(x, dtype=np.float64)
+        scale = float(np.abs(x64).max())
+        return scale * float(np.sqrt(np.sum((x64 / scale) ** 2)))
+
+
+def rms(v) -> float:
+    """sqrt(E[v^2]) without overflow: ||v|| / sqrt(n)."""
+    return norm(np.asarray(v)) / math.sqrt(max(1, np.size(v)))
+
+
+def mean_square(v) -> float:
+    """E[v^2], accumulated in float64."""
+    return float(np.mean(np.square(v, dtype=np.float64)))
+
+
+def saturated_fraction(a: np.ndarray, phi) -> float:
+    """Share of a within 1% of the range's ends (sigmoid, tanh); NaN when phi does not saturate."""
+    if phi.bounds is None:
+        return math.nan
+    lo, hi = phi.bounds
+    margin = SATURATION_MARGIN * max(abs(lo), abs(hi))
+    with np.errstate(invalid="ignore"):
+        return float(np.mean((a <= lo + margin) | (a >= hi - margin)))
+
+
+def dead_fraction(a: np.ndarray, phi) -> tuple[float, float]:
+    """(share of entries with a == 0, share of units with a == 0 on the whole batch); NaN unless ReLU-like."""
+    if not phi.relu_like:
+        return math.nan, math.nan
+    zero = a == 0
+    return float(zero.mean()), float(zero.all(axis=0).mean())
+
+
+def distinct_units(W: np.ndarray, tol: float = TIE_TOL) -> int:
+    """How many columns of W (fan_in, units) differ from every earlier distinct column by more than tol.
+
+    Columns are visited in order of their sums: two columns within tol of each other have sums within
+    fan_in * tol, so each is compared only with the kept columns whose sum is that close (exact, and one
+    sort for a wide layer of distinct units). Non-finite columns count as distinct.
+    """
+    W = np.asarray(W, dtype=np.float64)
+    if W.shape[1] == 0:
+        return 0
+    if not np.isfinite(W).all():
+        return W.shape[1]
+    sums = W.sum(axis=0)
+    order = np.argsort(sums, kind="stable")
+    reach = W.shape[0] * tol
+    kept: list[int] = []
+    for j in order:
+        close = takewhile(lambda k: sums[j] - sums[k] <= reach, reversed(kept))
+        if all(np.max(np.abs(W[:, j] - W[:, k])) > tol for k in close):
+            kept.append(j)
+    return len(kept)
+
+
+def layer_row(l: int, trace, phi, grads) -> dict:
+    """One layer's row: moments of z and a, saturated/dead shares, gradient norms, non-finite and zero flags.
+
+    trace: the layer's LayerTrace; grads: (dL/dW, dL/da, dL/dz) or None before backward.
+    """
+    z_mean, z_std = moments(trace.z)
+    a_mean, a_std = moments(trace.a)
+    dead, dead_units = dead_fraction(trace.f, phi)          # units: phi(z) itself, without a skip
+    row = {
+        "layer": l + 1, "z_mean": z_mean, "z_std": z_std, "a_mean": a_mean, "a_std": a_std,
+        "saturated": saturated_fraction(trace.f, phi), "dead": dead, "dead_units": dead_units,
+        "nonfinite": not (np.isfinite(trace.z).all() and np.isfinite(trace.a).all()),
+        "collapsed": bool(np.isfinite(trace.a).all() and not np.any(trace.a)),
+        "grad_W_norm": math.nan, "grad_a_norm": math.nan, "grad_z_norm": math.nan,
+        "grad_nonfinite": False, "grad_zero": False,
+    }
+    if grads is not None:
+        grad_W, grad_a, grad_z = grads
+        row.update(grad_W_norm=norm(grad_W), grad_a_norm=norm(grad_a), grad_z_norm=norm(grad_z))
+        row["grad_nonfinite"] = not (np.isfinite(grad_W).all() and np.isfinite(grad_a).all())
+        row["grad_zero"] = bool(not row["grad_nonfinite"] and not np.any(grad_W))
+    return row
+
+
+def layer_stats(net) -> list[dict]:
+    """layer_row for every layer of an MLP after forward (and backward, for the gradient columns)."""
+    return [layer_row(l, t, net.phis[l], net.layer_grads(l)) for l, t in enumerate(net.trace)]

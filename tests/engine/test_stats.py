@@ -1,0 +1,80 @@
+"""engine.stats: the per-layer row, overflow and collapse flags, flushing subnormals, distinct units."""
+import math
+import warnings
+
+import numpy as np
+
+from engine import stats as st
+from engine import verdict
+from engine.mlp import MLP, MLPConfig
+from tests.engine.test_mlp import stats_for
+
+
+def test_layer_stats_fields():
+    stats = stats_for("relu", "he_normal", depth=3, width=64, batch=100)
+    row = stats[0]
+    for key in ["layer", "z_mean", "z_std", "a_mean", "a_std", "saturated", "dead", "dead_units",
+                "grad_W_norm", "grad_a_norm", "nonfinite", "collapsed"]:
+        assert key in row
+    assert math.isnan(row["saturated"]) and 0.4 < row["dead"] < 0.6
+    tanh = stats_for("tanh", "xavier_normal", depth=2, width=16, batch=10)
+    assert math.isnan(tanh[0]["dead"]) and 0 <= tanh[0]["saturated"] <= 1
+
+
+def test_overflow_is_flagged_not_raised():
+    config = MLPConfig((64,) * 41, activation="relu", init="normal", init_params={"std": 10.0})
+    net = MLP(config)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = net.forward(np.ones((8, 64), np.float32))
+        net.backward(np.ones_like(out))
+        stats = net.layer_stats()
+    first = verdict.first_layer(stats, "nonfinite")
+    assert first is not None and 10 < first < 41
+    assert any(f"overflow (inf/NaN) at layer {first}" in m.text and m.kind is verdict.Kind.OVERFLOW
+               for m in verdict.diagnose(stats))
+
+
+def test_zero_init_collapses():
+    config = MLPConfig((8, 8, 8, 8), activation="tanh", init="zeros")
+    net = MLP(config)
+    out = net.forward(np.ones((4, 8)))
+    net.backward(np.ones_like(out))
+    stats = net.layer_stats()
+    assert verdict.first_layer(stats, "collapsed") == 1
+    assert "activations are exactly zero from layer 1" in " ".join(m.text for m in verdict.diagnose(stats))
+
+
+def test_flush_subnormals_zeroes_only_subnormals():
+    tiny = np.finfo(np.float32).tiny
+    x = np.full((100, 61), tiny / 8, np.float32)           # all subnormal
+    x[0, :3] = [0.0, 1e-30, -2.5]
+    out = st.flush_subnormals(x)
+    assert out is x
+    assert out[0, 1] == np.float32(1e-30) and out[0, 2] == np.float32(-2.5)
+    assert np.count_nonzero(out) == 2
+
+
+def test_flush_subnormals_leaves_relu_zeros_and_normal_values_alone():
+    x = np.maximum(np.random.default_rng(0).standard_normal((64, 64)).astype(np.float32), 0)
+    before = x.copy()
+    np.testing.assert_array_equal(st.flush_subnormals(x), before)
+
+
+def test_distinct_units_counts_columns_within_tolerance():
+    W = np.array([[0.0, 1e-13, 1.0], [0.0, 0.0, 0.0]])
+    assert st.distinct_units(W) == 2                     # 1e-13 apart is the same unit
+    assert st.distinct_units(W, tol=1e-14) == 3
+    assert st.distinct_units(np.zeros((2, 4))) == 1
+    assert st.distinct_units(np.random.default_rng(0).standard_normal((64, 300))) == 300
+    tied = np.repeat(np.random.default_rng(1).standard_normal((64, 3)), 50, axis=1)   # 3 units, 50 copies each
+    assert st.distinct_units(tied[:, np.random.default_rng(2).permutation(150)]) == 3
+
+
+def test_residual_saturation_is_measured_on_phi_not_on_the_stream():
+    config = MLPConfig((32,) * 5, activation="tanh", init="normal", init_params={"std": 1.0}, residual=True)
+    net = MLP(config)
+    net.forward(np.random.default_rng(0).standard_normal((64, 32)))
+    rows = net.layer_stats()
+    assert all(r["saturated"] > 0.5 for r in rows[1:])          # phi(z) sits at +-1 ...
+    assert rows[-1]["a_std"] > 1.5                               # ... while the stream a_l keeps growing
