@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 SHELL  := /bin/bash
 
-.PHONY: run test test-fast bench screenshots chromium clean
+.PHONY: run test test-fast test-parity lint bench screenshots chromium clean
 
 # One BLAS thread per computation: two users on two cores compute side by side instead of thrashing.
 export OPENBLAS_NUM_THREADS ?= 1
@@ -13,20 +13,28 @@ export OPENBLAS_NUM_THREADS ?= 1
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.dev chromium
-	$(BIN)/python -m pytest
+test: $(VENV)/.dev chromium lint
+	$(BIN)/python -m pytest -m "not parity"
 
-test-fast: $(VENV)/.dev           ## engine + app tests, no browser
-	$(BIN)/python -m pytest tests/engine tests/app
+test-fast: $(VENV)/.dev lint      ## engine, lesson and app tests, no browser
+	$(BIN)/python -m pytest tests/engine tests/lessons tests/app -m "not parity"
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+# The PyTorch parity tests: the engine's update rules, training curves and exported scripts against torch.
+# Installs the CPU build of torch 2.13.0 into .venv (never a runtime dependency of the app).
+test-parity: $(VENV)/.parity
+	$(BIN)/python -m pytest -m parity
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/engine_bench.py
+	$(BIN)/python bench/page_bench.py
 
 # Refresh the README's screenshots (docs/*.png) from a browser run of the page tests.
 screenshots: $(VENV)/.dev chromium
 	$(BIN)/python -m pytest tests/e2e/test_pages.py tests/e2e/test_race_and_presets.py -k "loads or play" -q
 	cp test-artifacts/screenshots/{home,init,activations,gradients,race}.png docs/
-
-bench: $(VENV)/.dev
-	$(BIN)/python bench/engine_bench.py
-	$(BIN)/python bench/page_bench.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +47,11 @@ $(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
+
+$(VENV)/.parity: requirements-parity.txt $(VENV)/.dev
+	$(BIN)/python -m pip install --quiet -r requirements-parity.txt
+	$(BIN)/python -c "import torch; print('torch', torch.__version__, 'for the parity tests')"
+	touch $@
 
 # The browser tests drive Debian's Chromium; install it when it is missing (never `playwright install`).
 chromium:

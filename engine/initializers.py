@@ -115,30 +115,20 @@ class InitSpec:
         return self.describe(shape, **params).std
 
 
-def _gain_tex(coef: float, gain: float | None) -> tuple[str, str, float]:
-    """(symbolic, plugged, value) of the numerator coef * g^2 (just coef without a gain parameter)."""
-    frac = tex.fraction(coef)
-    if frac is None:
-        c = tex.num(coef)
-    elif frac[1] == 1:
-        c = str(frac[0])
-    else:
-        c = rf"\tfrac{{{frac[0]}}}{{{frac[1]}}}"
-    if gain is None:
-        return c, c, coef
-    sym = "g^2" if coef == 1 else c + r"\,g^2"
-    plug = f"{tex.num(gain)}^2" if coef == 1 else c + r"\cdot " + f"{tex.num(gain)}^2"
-    return sym, plug, coef * gain * gain
+_FAN_TEX = {"fan_in": (r"n_{in}", 1.0), "fan_out": (r"n_{out}", 1.0), "fan_avg": (r"(n_{in}+n_{out})", 2.0)}
 
 
-_FAN_TEX = {"fan_in": (r"n_{in}", 1.0), "fan_out": (r"n_{out}", 1.0), "fan_avg": (r"n_{in}+n_{out}", 2.0)}
+def _coef(c: float) -> str:
+    """A coefficient for a formula: 2, 6, or a decimal when it is not whole."""
+    return str(round(c)) if abs(c - round(c)) < 1e-12 else tex.num(c)
 
 
 def _vs_preset(coef: float, mode: str, distribution: str, has_gain: bool = True):
     """A preset of the variance-scaling core: Var(w) = scale / n_mode with scale = coef * g^2.
 
-    Returns (defaults, sample, describe); describe renders Var(w), sigma and the bound from the same
-    coef, mode and distribution that sample passes to variance_scaling.
+    Returns (defaults, sample, describe). describe writes the lecture's closed form from the same coef,
+    mode and distribution that sample passes to variance_scaling: with n = n_mode (n_avg = (n_in+n_out)/2)
+    sigma = g sqrt(coef / n), and a uniform's bound a = sqrt(3) sigma = g sqrt(3 coef / n).
     """
     def scale(gain):
         return coef * (1.0 if gain is None else gain * gain)
@@ -148,16 +138,35 @@ def _vs_preset(coef: float, mode: str, distribution: str, has_gain: bool = True)
 
     def describe(shape, gain=None):
         fan_in, fan_out = compute_fans(shape)
-        var = scale(gain) / _fan(shape, mode)
-        std = math.sqrt(var)
+        std = math.sqrt(scale(gain) / _fan(shape, mode))
         fan_sym, times = _FAN_TEX[mode]
-        sym, plug, value = _gain_tex(coef * times, gain)
-        fans = {"fan_in": f"{fan_in}", "fan_out": f"{fan_out}", "fan_avg": f"{fan_in}+{fan_out}"}[mode]
-        lines = [rf"\operatorname{{Var}}(w) = \frac{{{sym}}}{{{fan_sym}}} = \frac{{{plug}}}{{{fans}}} = {tex.num(var)}"]
-        lines += _distribution_lines(distribution, std)
-        return Description(distribution, 0.0, std, _bound(distribution, std), tuple(lines))
+        fans = {"fan_in": f"{fan_in}", "fan_out": f"{fan_out}", "fan_avg": f"({fan_in}+{fan_out})"}[mode]
+        g_sym, g_plug = ("g", rf"{tex.num(gain)}\cdot") if gain is not None else ("", "")
+        var = rf"\operatorname{{Var}}(w) = {_var_tex(coef * times, gain is not None, fan_sym)} = {tex.num(std * std)}"
+        if distribution == "uniform":
+            a = math.sqrt(3.0) * std
+            c = _coef(3 * coef * times)
+            lines = (rf"a = {g_sym}\sqrt{{{c}/{fan_sym}}} = {g_plug}\sqrt{{{c}/{fans}}} = {tex.num(a)}",
+                     rf"w \sim U(-a,\,a),\quad \sigma = a/\sqrt{{3}} = {tex.num(a)}/\sqrt{{3}} = {tex.num(std)}", var)
+        else:
+            c = _coef(coef * times)
+            lines = (rf"\sigma = {g_sym}\sqrt{{{c}/{fan_sym}}} = {g_plug}\sqrt{{{c}/{fans}}} = {tex.num(std)}",
+                     *_normal_lines(distribution, std), var)
+        return Description(distribution, 0.0, std, _bound(distribution, std), lines)
 
     return ({"gain": 1.0} if has_gain else {}), sample, describe
+
+
+def _var_tex(c: float, has_gain: bool, fan_sym: str) -> str:
+    """Var(w) = c g^2 / n as a fraction: \\frac{2g^2}{n_{in}+n_{out}}, \\frac{1}{3\\,n_{in}}."""
+    p, q = tex.fraction(c) or (None, None)
+    g2 = "g^2" if has_gain else ""
+    n = fan_sym.strip("()")
+    if p is None:
+        return rf"\frac{{{tex.num(c)}\,{g2}}}{{{n}}}"
+    top = (str(p) if p != 1 or not g2 else "") + g2
+    bottom = n if q == 1 else rf"{q}\,{fan_sym}"
+    return rf"\frac{{{top}}}{{{bottom}}}"
 
 
 def _bound(distribution: str, std: float) -> float | None:
@@ -165,15 +174,11 @@ def _bound(distribution: str, std: float) -> float | None:
     return {"uniform": math.sqrt(3.0) * std, "truncated_normal": 2.0 * std / TRUNCATED_STD}.get(distribution)
 
 
-def _distribution_lines(distribution: str, std: float) -> list[str]:
-    if distribution == "uniform":
-        a = math.sqrt(3.0) * std
-        return [rf"\sigma = {tex.num(std)},\qquad a = \sqrt{{3}}\,\sigma = {tex.num(a)},\qquad w \sim U(-a,\ a)"]
+def _normal_lines(distribution: str, std: float) -> tuple[str, ...]:
     if distribution == "truncated_normal":
         s = std / TRUNCATED_STD
-        return [rf"\sigma = {tex.num(std)},\qquad w \sim N(0,\ s^2) \text{{ cut at }} \pm 2s,"
-                rf"\ s = \sigma / 0.8796 = {tex.num(s)}"]
-    return [rf"\sigma = \sqrt{{\operatorname{{Var}}(w)}} = {tex.num(std)},\qquad w \sim N(0,\ \sigma^2)"]
+        return (rf"w \sim N(0,\ s^2) \text{{ cut at }} \pm 2s,\quad s = \sigma / 0.8796 = {tex.num(s)}",)
+    return (rf"w \sim N(0,\,\sigma^2) = N(0,\,{tex.num(std)}^2)",)
 
 
 def _spike(value: float, line: str) -> Description:
@@ -194,7 +199,8 @@ def _uniform():
     def describe(s, limit):
         std = limit / math.sqrt(3.0)
         return Description("uniform", 0.0, std, limit,
-                           (rf"w \sim U(-a,\ a),\quad a = {tex.num(limit)},\qquad \sigma = a/\sqrt{{3}} = {tex.num(std)}",))
+                           (rf"w \sim U(-a,\ a),\quad a = {tex.num(limit)},"
+                            rf"\qquad \sigma = a/\sqrt{{3}} = {tex.num(std)}",))
     return {"limit": 1.0}, lambda s, rng, dt, limit: uniform(rng, s, limit, dt), describe
 
 

@@ -108,6 +108,11 @@ def _shared_range(finite: list, log10: bool) -> tuple[float, float]:
     return (lo, hi) if hi > lo else (-1.0, 1.0)
 
 
+# What gradient_factors predicts, in words for a legend: without and with batch norm.
+FACTOR_FORMULA = "√(n·Var(w)·E[φ′²])"
+FACTOR_FORMULA_BN = "√(n·Var(w)·E[φ′²]·γ²/σ_B²)"
+
+
 def gradient_factors(net: MLP) -> list[tuple[float, float]]:
     """Per layer, rms(dL/da_{l-1}) / rms(dL/da_l) measured, and predicted sqrt(n_l Var(W_l) E[phi'(z_l)^2] g^2)."""
     factors = []

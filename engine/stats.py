@@ -93,7 +93,7 @@ def distinct_units(W: np.ndarray, tol: float = TIE_TOL) -> int:
     reach = W.shape[0] * tol
     kept: list[int] = []
     for j in order:
-        close = takewhile(lambda k: sums[j] - sums[k] <= reach, reversed(kept))
+        close = takewhile(lambda k, j=j: sums[j] - sums[k] <= reach, reversed(kept))
         if all(np.max(np.abs(W[:, j] - W[:, k])) > tol for k in close):
             kept.append(j)
     return len(kept)

@@ -1,11 +1,12 @@
 """Home: what the lab teaches, a card per page, and one-click classic scenarios."""
 import streamlit as st
 
-from ui import controls
-from ui.presets import PRESETS
+from lessons.presets import PRESETS
+from ui import widgets
 
 st.title("Training Dynamics Lab")
-controls.show_notices(controls.check_url([]))          # home has no settings: any in the link is ignored
+widgets.show_notices(widgets.start("home", []))       # home has no settings: any in the link is ignored
+widgets.finish("home", {}, [])
 st.markdown(
     "Why does one deep network train and another not? Drag a slider and **see** it: the spread of every "
     "layer's activations, the size of the gradient at every depth, and optimizers racing down a loss surface. "

@@ -58,12 +58,14 @@ def texts(at: AppTest) -> str:
 
 
 def same_data(a: dict, b: dict) -> bool:
-    """Whether two figures carry the same trace data."""
+    """Whether two figures carry the same trace data (NaN gaps count as equal)."""
     def flat(fig):
-        out = []
-        for trace in fig["data"]:
-            for k in ("x", "y", "z"):
-                if k in trace:
-                    out.append(np.asarray(trace[k], dtype=object).tolist())
-        return out
-    return flat(a) == flat(b)
+        return [trace[k] for trace in fig["data"] for k in ("x", "y", "z") if k in trace]
+
+    def equal(u, v):
+        u, v = np.asarray(u), np.asarray(v)
+        if u.dtype.kind in "fiu" and v.dtype.kind in "fiu":
+            return u.shape == v.shape and np.array_equal(u, v, equal_nan=True)
+        return np.asarray(u, dtype=object).tolist() == np.asarray(v, dtype=object).tolist()
+    fa, fb = flat(a), flat(b)
+    return len(fa) == len(fb) and all(equal(u, v) for u, v in zip(fa, fb))

@@ -3,8 +3,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from lessons.presets import PRESETS
 from tests.app.pagetest import run_page, widget
-from ui.presets import PRESETS
 
 
 def test_router_starts_on_home():

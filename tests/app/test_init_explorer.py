@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine import initializers, symmetry
-from ui.charts import init as charts
+from lessons.init_explorer import compute
 
 # AppTest resolves a relative path against the calling file, so give it the page's absolute path
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "init_explorer.py")
@@ -29,7 +29,7 @@ def specs(at) -> list[str]:
 
 
 def widgets(at) -> dict:
-    return {w.key: w.value for kind in (at.slider, at.selectbox, at.select_slider) for w in kind}
+    return {w.key: w.value for kind in (at.slider, at.selectbox, at.select_slider, at.number_input) for w in kind}
 
 
 def measured(at, row: str) -> float:
@@ -60,7 +60,7 @@ def test_every_chart_is_small_and_titled():
 def test_changing_a_widget_changes_the_histogram(key, value):
     at = run()
     before = specs(at)[0]
-    widget = at.selectbox(key=key) if key == "init" else at.slider(key=key)
+    widget = at.selectbox(key=key) if key == "init" else at.get_by_key(key)
     widget.set_value(value).run()
     assert not at.exception
     assert specs(at)[0] != before
@@ -69,7 +69,7 @@ def test_changing_a_widget_changes_the_histogram(key, value):
 def test_fan_out_moves_the_sweep_but_not_he_normal_std():
     at = run()
     before_sweep = specs(at)[1]
-    at.slider(key="fan_out").set_value(2048).run()
+    at.number_input(key="fan_out").set_value(2048).run()
     assert specs(at)[1] != before_sweep                     # xavier and orthogonal curves depend on fan_out
     assert measured(at, "std") == pytest.approx(math.sqrt(2 / 256), rel=0.01)   # he_normal uses fan_in only
 
@@ -144,27 +144,16 @@ def test_plugged_in_xavier_limit_is_the_lecture_example():
     assert any("σ/√(5n) = 0.09" in c.value for c in at.caption)         # uniform: kurtosis 9/5, n = 8
 
 
-@pytest.mark.parametrize("init", list(initializers.INITIALIZERS))
-@pytest.mark.parametrize("shape", [(4, 2), (256, 128), (3, 4096)])
-def test_the_formula_helper_agrees_with_the_engine(init, shape):
-    params = {k: {"gain": 1.7, "std": 0.02, "limit": 0.4, "value": -0.3}[k] for k in initializers.INITIALIZERS[init].defaults}
-    t = charts.theory(init, *shape, params)
-    assert t.std == pytest.approx(initializers.expected_std(init, shape, **params), rel=1e-12)
-    if t.kind == "uniform":
-        assert t.hi == pytest.approx(math.sqrt(3) * t.std, rel=1e-12)
-        assert charts.tex(t.hi) in t.latex[0]                # the plugged-in limit is the one printed
-
-
 def test_orthogonal_big_layer_is_capped_with_a_note_and_the_same_std():
     at = run(init="orthogonal", fan_in="4096", fan_out="2000")
-    assert charts.sample_shape("orthogonal", 4096, 2000) == (4096, 512)
+    assert compute.sample_shape("orthogonal", 4096, 2000) == (4096, 512)
     assert any("4096×512" in info.value for info in at.info)
     w = initializers.initialize("orthogonal", (4096, 512), np.random.default_rng(0), dtype=np.float32)
     assert measured(at, "std") == w.std(dtype=np.float64)
     assert initializers.expected_std("orthogonal", (4096, 512)) == initializers.expected_std("orthogonal", (4096, 2000))
-    assert charts.sample_shape("orthogonal", 300, 2048) == (300, 2048)          # cheap enough: drawn whole
-    assert charts.sample_shape("orthogonal", 1024, 1024) == (1024, 1024)
-    assert charts.sample_shape("he_normal", 4096, 4096) == (4096, 4096)
+    assert compute.sample_shape("orthogonal", 300, 2048) == (300, 2048)          # cheap enough: drawn whole
+    assert compute.sample_shape("orthogonal", 1024, 1024) == (1024, 1024)
+    assert compute.sample_shape("he_normal", 4096, 4096) == (4096, 4096)
 
 
 def test_gain_zero_warns_and_draws_a_spike():

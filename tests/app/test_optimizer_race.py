@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from engine import ema, surfaces
+from lessons.race import settings as rc
 from tests.app.pagetest import figures, run_page, spec_sizes, texts
-from ui import race_controls as rc
 
 PAGE = "pages/optimizer_race.py"
 PRESET = {"surface": "bowl", "condition": "50", "angle": "30", "opt": ["sgd", "adam"]}   # the home page's link
@@ -174,11 +174,11 @@ def test_a_diverging_run_is_told_in_words_and_not_drawn_past_its_last_finite_ste
 
 
 def test_figure_json_stays_under_1_mb_and_reruns_fast_at_the_heaviest_settings():
-    query = {"surface": "regression", "batch": "1", "steps": "1000", "opt": list(rc.OPTIMIZER_NAMES),
+    query = {"surface": "regression", "minibatch": "1", "steps": "1000", "opt": list(rc.OPTIMIZER_NAMES),
              "noise": "2", "clip_on": "true", "clip": "1000"}
     at = run_page(PAGE, query)
     assert not at.exception
-    assert at.slider(key="batch").value == 1 and at.slider(key="steps").value == 1000
+    assert at.slider(key="minibatch").value == 1 and at.slider(key="steps").value == 1000
     assert len(path_traces(paths(at))) == 7
     assert max(spec_sizes(at)) < 1_000_000, spec_sizes(at)
     at.select_slider(key="lr_sgd").set_value(0.01)               # a new, uncached race
@@ -233,7 +233,7 @@ def test_noise_and_batch_show_the_seed_and_change_the_paths():
     at = run_page(PAGE, {"surface": "regression", "opt": "sgd"})
     assert "seed" not in [w.key for w in at.slider]               # full batch, no noise: nothing random
     full = path_traces(paths(at))["sgd"][0]
-    at.slider(key="batch").set_value(4).run()
+    at.slider(key="minibatch").set_value(4).run()
     assert not at.exception
     assert at.slider(key="seed").value == 0                       # shown now that steps are random
     mini = path_traces(paths(at))["sgd"][0]
@@ -259,7 +259,7 @@ def test_ema_panel_draws_the_engines_ema_with_and_without_correction():
 
 
 def test_each_optimizer_keeps_one_colour_on_both_charts():
-    from ui.charts.race import COLORS
+    from lessons.race.figures import COLORS
     assert len(set(COLORS.values())) == len(COLORS) == 7
     at = run_page(PAGE, {"opt": ["adam", "sgd", "rmsprop"]})
     path_fig, loss_fig = figures(at)[:2]

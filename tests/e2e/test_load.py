@@ -119,7 +119,8 @@ def test_twelve_users_at_once(server, capsys):
 def report(results, loads, changes) -> None:
     print(f"\nload test: {USERS} browser contexts on one server (and one 2-core machine)")
     print(f"  first load, all at once: median {statistics.median(loads):.2f} s, max {max(loads):.2f} s")
-    print(f"  setting change, all within {SPREAD_S:g} s: median {statistics.median(changes):.2f} s, max {max(changes):.2f} s "
+    print(f"  setting change, all within {SPREAD_S:g} s: median {statistics.median(changes):.2f} s, "
+          f"max {max(changes):.2f} s "
           f"(limit {WAIT_LIMIT_S} s)")
     for r in results:
         print(f"  user {r['user']:2d}: depth {r['depth']} -> heatmap rows {r['rows']}, "

@@ -3,8 +3,8 @@ import time
 
 import pytest
 
+from lessons.presets import PRESETS
 from tests.e2e.browser import exceptions, open_page, screenshot, settle
-from ui.presets import PRESETS
 
 URL_PATHS = {"pages/init_explorer.py": "init", "pages/activations.py": "activations",
              "pages/gradients.py": "gradients", "pages/optimizer_race.py": "race"}

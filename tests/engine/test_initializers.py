@@ -200,6 +200,7 @@ def test_shown_formula_holds_the_std_and_bound_it_samples_with(name, shape):
 
 def test_shown_variance_uses_the_fans_of_its_mode():
     d = init.describe("xavier_uniform", (300, 100))
-    assert "300+100" in d.latex[0] and d.bound == pytest.approx(math.sqrt(6 / 400))
-    assert "{300}" in init.describe("he_normal", (300, 100)).latex[0]
+    assert r"\sqrt{6/(300+100)}" in d.latex[0] and d.bound == pytest.approx(math.sqrt(6 / 400))
+    assert r"\sqrt{2/300}" in init.describe("he_normal", (300, 100)).latex[0]
+    assert r"2\cdot\sqrt{2/(1+100)}" in init.describe("xavier_normal", (1, 100), gain=2.0).latex[0]
     assert init.describe("zeros", (4, 4)).kind == "constant"

@@ -1,11 +1,9 @@
-"""The MLP: gradients against finite differences in float64, the trace, layer_stats and the classic depth experiments."""
+"""The MLP: gradients against finite differences in float64, the trace, and the classic depth experiments."""
 import math
-import warnings
 
 import numpy as np
 import pytest
 
-from engine import mlp
 from engine.mlp import MLP, MLPConfig
 from tests.engine.gradcheck import numerical_grad, relative_error
 
@@ -50,7 +48,7 @@ def test_backward_matches_finite_differences(activation, batch_norm):
     net.backward(R)
     assert relative_error(net.grad_input, numerical_grad(lambda x_: loss(net, x_, R), x)) < 1e-7
     if batch_norm:
-        for l, bn in enumerate(net.bns):
+        for bn in net.bns:
             def g(value, bn=bn):
                 saved, bn.gamma = bn.gamma, value
                 out = loss(net, x, R)
@@ -112,7 +110,8 @@ def test_config_is_frozen_hashable_and_validated():
         a.seed = 3
     for bad, match in [({"widths": (4, 0, 2)}, "positive"), ({"widths": (4,)}, "at least 2"),
                        ({"activation": "mish"}, "valid: linear"), ({"init": "glorot"}, "valid: zeros"),
-                       ({"dtype": "float16"}, "float32, float64"), ({"init": "normal", "init_params": {"gain": 1}}, "std")]:
+                       ({"dtype": "float16"}, "float32, float64"),
+                       ({"init": "normal", "init_params": {"gain": 1}}, "std")]:
         with pytest.raises(ValueError, match=match):
             MLPConfig(**{"widths": (4, 3, 2), **bad})
 

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import activations, initializers, mlp, optimizers, surfaces, verdict
+from engine import activations, initializers, optimizers, surfaces, verdict
 from engine.mlp import MLP, MLPConfig
 from engine.probe import probe
 from engine.verdict import activation_verdict, gradient_verdict

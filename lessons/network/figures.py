@@ -1,10 +1,11 @@
-"""Figures for the activations and gradients pages: one row per layer, binned on the server."""
+"""Per-layer figures shared by the network lessons (activations, gradients): one row per layer, binned on the server."""
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.charts.common import PALETTE, figure, finite, log_axis, positive
+from engine.probe import FACTOR_FORMULA, FACTOR_FORMULA_BN
+from ui.theme import PALETTE, figure, finite, log_axis, positive
 
 MIN_SHARE = 1e-4          # colour floor of the histogram heatmaps (log scale)
 
@@ -100,15 +101,17 @@ def grad_norms(runs: dict, key: str, title: str, y_title: str) -> go.Figure:
     return fig
 
 
-def gradient_factors(stats) -> go.Figure:
-    """Per layer: how much the backward pass multiplies the gradient's rms, measured vs sqrt(n Var(w) E[phi'^2])."""
+def gradient_factors(stats, batch_norm: bool = False) -> go.Figure:
+    """Per layer: how much the backward pass multiplies the gradient's rms, measured vs the formula the engine
+    predicts it with (with batch norm that formula has BN's gain gamma / sigma_B in it, and the legend says so)."""
     x = _layers(stats)
     fig = figure("Gradient multiplier per layer", "layer", "factor (log scale)")
     measured = [r["factor_measured"] for r in stats]
     predicted = [r["factor_predicted"] for r in stats]
     fig.add_trace(go.Scatter(x=x, y=positive(measured), mode="markers", name="measured rms ratio",
                              marker=dict(size=8, color=PALETTE[0])))
-    fig.add_trace(go.Scatter(x=x, y=positive(predicted), mode="lines", name="predicted √(n·Var(w)·E[φ′²])",
+    formula = FACTOR_FORMULA_BN if batch_norm else FACTOR_FORMULA
+    fig.add_trace(go.Scatter(x=x, y=positive(predicted), mode="lines", name=f"predicted {formula}",
                              line=dict(color=PALETTE[1], dash="dash")))
     fig.add_hline(y=1.0, line=dict(color="gray", width=1))
     log_axis(fig, measured + predicted + [1.0])

@@ -1,4 +1,4 @@
-"""The home page's one-click scenarios: a page and the URL settings that set it up."""
+"""One-click scenarios (Home lists them all): a lesson page and the link settings that set it up, and its claim."""
 from dataclasses import dataclass
 
 

@@ -1,0 +1,53 @@
+"""What the gradients lesson says: the verdict, the ratios, and the backward rule with this setting's numbers."""
+from __future__ import annotations
+
+import math
+
+from engine.verdict import Kind, gradient_ratio, gradient_verdict, tiny_weight_gradients
+
+INTRO = ("One backward pass from a loss at the output down to layer 1. **Look at the slope of ‖∂L/∂a‖** (the "
+         "signal the backward pass carries, right chart): flat means every layer receives a gradient of the same "
+         "size; falling towards layer 1 means it **vanishes** on the way back, rising means it **explodes**. "
+         "‖∂L/∂W‖ (left) is what updates each layer: it also carries the size of the forward signal, so it can be "
+         "flat and still tiny. Overlay other initializers or batch norm to compare them on the same axes.")
+BACKWARD_RULE = (r"\frac{\partial L}{\partial a_{l-1}} = \left(\frac{\partial L}{\partial a_l} \odot "
+                 r"\varphi'(z_l)\right) W_l^{\top},\qquad \frac{\operatorname{rms}(\partial L/\partial a_{l-1})}"
+                 r"{\operatorname{rms}(\partial L/\partial a_l)} \approx \sqrt{n_l\,\operatorname{Var}(w)\,"
+                 r"\mathbb{E}[\varphi'(z_l)^2]}")
+
+
+def verdict(result):
+    return gradient_verdict(result.stats)
+
+
+def side_notes(result) -> list:
+    """The 'tiny everywhere' note and any overflow / exactly-zero messages, each with its kind."""
+    tiny = tiny_weight_gradients(result.stats)
+    return ([tiny] if tiny else []) + list(result.messages)
+
+
+def broken_suffix(message) -> str:
+    return " Non-finite values are left out of the charts." if message.kind is Kind.OVERFLOW else ""
+
+
+def metrics(stats) -> list[tuple[str, str, str | None]]:
+    """(label, value, help) of the four numbers above the charts."""
+    L = len(stats)
+    return [(f"‖∂L/∂a₁‖ / ‖∂L/∂a_{L}‖", f"{gradient_ratio(stats):.3g}", "below 0.01: vanishing, above 100: exploding"),
+            (f"‖∂L/∂W₁‖ / ‖∂L/∂W_{L}‖", f"{gradient_ratio(stats, 'grad_W_norm'):.3g}",
+             "∂L/∂W_l = a_{l-1}ᵀ ∂L/∂z_l also carries the forward signal's size"),
+            ("‖∂L/∂W₁‖", f"{stats[0]['grad_W_norm']:.3g}", None),
+            (f"‖∂L/∂W_{L}‖", f"{stats[-1]['grad_W_norm']:.3g}", None)]
+
+
+def notice(stats) -> str:
+    """What to notice: the typical backward factor per layer and what it compounds to over depth."""
+    L = len(stats)
+    typical = sorted(r["factor_predicted"] for r in stats if math.isfinite(r["factor_predicted"]))
+    factor = typical[len(typical) // 2] if typical else math.nan
+    return (f"Going back through a layer multiplies the gradient by about **√(n · Var(w) · E[φ′(z)²])**; here that "
+            f"factor is about **{factor:.3g}** per layer, so over the {L - 1} steps from layer {L} back to layer 1 it "
+            f"compounds to about **{factor ** (L - 1):.3g}**. Small factors compound fast: 0.8^{L - 1} = "
+            f"{0.8 ** (L - 1):.2g} and 1.1^{L - 1} = {1.1 ** (L - 1):.3g}. "
+            "Xavier/He choose Var(w) to make the factor 1; batch norm divides by each layer's spread so it stays "
+            "near 1.")

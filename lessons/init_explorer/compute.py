@@ -1,0 +1,100 @@
+"""The init explorer's cached entry point: draw W, bin it, sweep sigma over fan_in, train the tiny tied/random nets."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine import initializers, symmetry
+from lessons.init_explorer.settings import Settings
+from ui.cache import cached
+
+BINS = 150
+QR_BUDGET = 4096 * 512**2  # rows x cols^2 of the QR: 4096 x 512 takes ~0.2 s (4096 x 4096 takes ~7 s)
+FANS = np.unique(np.geomspace(1, 4096, 97).round().astype(int))     # fan_in grid of the sweep
+FANS.setflags(write=False)
+TIED_FALLBACK = ("constant", {"value": 0.5})        # the tied side when the chosen init is random
+RANDOM_FALLBACK = ("xavier_uniform", {})            # the random side when the chosen init is tied
+
+
+@dataclass(frozen=True)
+class Result:
+    description: initializers.Description     # what the formula promises (engine's own LaTeX)
+    summary: dict                              # the drawn weights: shape, n, histogram, moments
+    sweep: dict                                # std against fan_in for the variance-scaling presets
+    m2: float                                  # E[phi(z)^2], z ~ N(0, 1), for the activation
+    gain_vp: float                             # the variance-preserving gain 1/sqrt(E[phi(z)^2])
+    tied: symmetry.TieRun
+    tied_init: tuple
+    random: symmetry.TieRun
+    random_init: tuple
+
+
+def sample_shape(init: str, fan_in: int, fan_out: int) -> tuple[int, int]:
+    """The shape to sample: orthogonal keeps only as many orthonormal columns (or rows) as a fast QR allows.
+
+    Any k columns of a Haar-random orthogonal matrix are distributed exactly like the QR of an
+    (n, k) Gaussian, so the capped sample has the same entry distribution and the same std.
+    """
+    big, small = max(fan_in, fan_out), min(fan_in, fan_out)
+    k = int(math.sqrt(QR_BUDGET / big))
+    if init != "orthogonal" or small <= k:
+        return fan_in, fan_out
+    return (fan_in, k) if fan_in >= fan_out else (k, fan_out)
+
+
+def half_range(d: initializers.Description) -> float:
+    """A round x-axis half-width (1, 2, 5 x 10^k) that holds the distribution: it jumps only at round numbers."""
+    if d.std == 0:
+        need = max(1.25 * abs(d.mean), 1.0)
+    else:
+        need = 1.1 * d.bound if d.kind == "uniform" else 4 * d.std
+    for k in range(-10, 6):
+        for mant in (1, 2, 5):
+            if mant * 10.0**k >= need:
+                return mant * 10.0**k
+    return need
+
+
+def summarize(w: np.ndarray, d: initializers.Description) -> dict:
+    """Server-side histogram (as a density) and moments of the sampled weights, in float64."""
+    R = half_range(d)
+    counts, edges = np.histogram(w, bins=BINS, range=(-R, R))
+    return {"n": int(w.size), "shape": tuple(w.shape), "edges": edges, "counts": counts, "range": R,
+            "density": counts / (w.size * (edges[1] - edges[0])), "outside": int(w.size - counts.sum()),
+            "mean": float(w.mean(dtype=np.float64)), "std": float(w.std(dtype=np.float64)),
+            "min": float(w.min()), "max": float(w.max())}
+
+
+def sweep(init: str, fan_out: int, params: dict) -> dict:
+    """std against fan_in (fan_out fixed) for the variance-scaling presets at gain 1 and for the current settings.
+
+    Presets with the same std curve (uniform and normal twins) share one line.
+    """
+    groups: list[tuple[list, np.ndarray]] = []
+    for name in initializers.VARIANCE_SCALING:
+        std = np.array([initializers.expected_std(name, (int(f), fan_out)) for f in FANS])
+        twin = next((g for g in groups if np.allclose(g[1], std, rtol=1e-12, atol=0)), None)
+        twin[0].append(name) if twin else groups.append(([name], std))
+    current = np.array([initializers.expected_std(init, (int(f), fan_out), **params) for f in FANS])
+    return {"fans": FANS, "groups": [(", ".join(names), std) for names, std in groups], "current": current}
+
+
+def tie_inits(s: Settings, spike: bool) -> tuple[tuple, tuple]:
+    """(tied, random) initializers of the symmetry demo: the chosen one on its own side, a fallback on the other."""
+    chosen = (s.init, dict(s.params))
+    return (chosen, RANDOM_FALLBACK) if spike else (TIED_FALLBACK, chosen)
+
+
+@cached
+def run(s: Settings) -> Result:
+    """Sample W (float32), bin it, sweep sigma over fan_in, and train the tied and the random tiny nets."""
+    params = dict(s.params)
+    d = initializers.describe(s.init, s.shape, **params)
+    shape = sample_shape(s.init, s.fan_in, s.fan_out)
+    w = initializers.initialize(s.init, shape, np.random.default_rng(s.seed), dtype=np.float32, **params)
+    tied, rand = tie_inits(s, d.std == 0)
+    return Result(d, summarize(w, d), sweep(s.init, s.fan_out, params), symmetry.second_moment(s.activation),
+                  symmetry.variance_preserving_gain(s.activation), symmetry.train_tiny(*tied, seed=s.seed), tied,
+                  symmetry.train_tiny(*rand, seed=s.seed), rand)

@@ -1,0 +1,28 @@
+"""How every lesson puts things on the page: a chart, a verdict box chosen by its kind, notes."""
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.verdict import Kind
+
+ICONS = {Kind.OVERFLOW: ":material/error:", Kind.ZERO: ":material/block:", Kind.VANISHING: ":material/south_east:",
+         Kind.EXPLODING: ":material/north_east:", Kind.SATURATED: ":material/horizontal_rule:",
+         Kind.DEAD: ":material/power_off:", Kind.TINY: ":material/zoom_in:", Kind.HEALTHY: ":material/check_circle:"}
+
+
+def show(fig, where=None, key: str | None = None) -> None:
+    """A Plotly figure at the container's width, in the lab's own look (not Streamlit's theme)."""
+    (where or st).plotly_chart(fig, width="stretch", theme=None, key=key)
+
+
+def verdict_box(verdict, prefix: str = "Verdict", where=None) -> None:
+    """Green for healthy, red for overflow, amber for the rest; the icon follows the verdict's kind."""
+    where = where or st
+    box = {Kind.HEALTHY: where.success, Kind.OVERFLOW: where.error}.get(verdict.kind, where.warning)
+    box(f"**{prefix}:** {verdict.text}.", icon=ICONS.get(verdict.kind))
+
+
+def notes(texts, icon: str = ":material/timer:") -> None:
+    """Blue notes (work budget, left-out layers)."""
+    for text in texts:
+        st.info(text, icon=icon)
