@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from engine import tex
+from engine import lsuv, tex
 from engine.samplers import TRUNCATED_STD, normal, orthogonal, truncated_normal, uniform  # noqa: F401
 
 MODES = ("fan_in", "fan_out", "fan_avg")
@@ -222,8 +222,21 @@ def _orthogonal():
     return {"gain": 1.0}, lambda s, rng, dt, gain: orthogonal(s, rng, gain=gain, dtype=dt), describe
 
 
+def _lsuv():
+    """LSUV's start is the orthogonal draw (gain 1); MLP(config) then rescales each W_l on data (engine.lsuv)."""
+    _, sample, describe_orthogonal = _orthogonal()
+
+    def describe(s):
+        d = describe_orthogonal(s, 1.0)
+        rule = (rf"\text{{then layer by layer: }} W_l \leftarrow W_l / \sqrt{{\operatorname{{Var}}(h_l)}}"
+                rf"\text{{ until }} |\operatorname{{Var}}(h_l) - 1| < {tex.num(lsuv.TOL)}"
+                rf"\text{{ (at most {lsuv.MAX_PASSES} passes, on {lsuv.BATCH} inputs }} x \sim N(0, I))")
+        return Description(d.kind, d.mean, d.std, d.bound, d.latex + (rule,))
+    return {}, lambda s, rng, dt: sample(s, rng, dt, 1.0), describe
+
+
 def _registry() -> dict[str, InitSpec]:
-    """The 12 named initializers: (name, summary, (defaults, sample, describe))."""
+    """The 13 named initializers: (name, summary, (defaults, sample, describe))."""
     entries = [
         ("zeros", "every weight 0", _zeros()),
         ("constant", "every weight c", _constant()),
@@ -238,6 +251,7 @@ def _registry() -> dict[str, InitSpec]:
         ("orthogonal", "W = g Q with orthonormal columns (or rows)", _orthogonal()),
         ("torch_default", "nn.Linear's default: U(+-1/sqrt(n_in)), Var(w) = 1 / (3 n_in)",
          _vs_preset(1.0 / 3.0, "fan_in", "uniform", has_gain=False)),
+        ("lsuv", "LSUV: orthonormal, then each W_l rescaled on a batch until Var(h_l) = 1", _lsuv()),
     ]
     return {name: InitSpec(name, MappingProxyType(defaults), summary, sample, describe)
             for name, summary, (defaults, sample, describe) in entries}

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from engine import activations, initializers, stats
+from engine import activations, initializers, lsuv, stats
 from engine.batchnorm import BatchNorm
 from engine.stats import flush_subnormals
 
@@ -107,6 +107,8 @@ class MLP:
         last = config.last_activation or config.activation
         self.phis = [activations.get(config.activation)] * (len(pairs) - 1) + [activations.get(last)]
         self.skips = [config.residual and n_in == n_out for n_in, n_out in pairs]
+        # LSUV's data-dependent part: rescale each W_l on a fixed batch until Var(h_l) ~ 1 (engine.lsuv)
+        self.lsuv_passes: tuple = lsuv.apply(self) if config.init == "lsuv" else ()
         self.trace: list[LayerTrace] = []
         self.grads_W, self.grads_b, self.grads_z, self.grads_a = [], [], [], []
         self.grad_input = None
