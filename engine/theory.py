@@ -1,22 +1,17 @@
 """Mean-field theory of deep networks at initialization: signal propagation, Jacobian spectra, criticality.
 
-For z ~ N(0, 1), sigma_w2 = fan_in Var(w) and sigma_b2 = Var(b) (zero-mean biases):
-
-    length map        q' = sigma_w2 E[phi(sqrt(q) z)^2] + sigma_b2,       q* its fixed point
-    slope             chi1 = sigma_w2 E[phi'(sqrt(q*) z)^2]               (< 1 ordered, > 1 chaotic)
-    correlation map   c' = (sigma_w2 E[phi(u1) phi(u2)] + sigma_b2) / q*,  c* its stable fixed point
-    depth scale       xi_c = -1 / ln chi_c,  chi_c = sigma_w2 E[phi'(u1) phi'(u2)] at c*
-                      (Schoenholz et al. 2017: a net of depth L trains when L < 6 xi_c)
-
-Poole et al. 2016; Schoenholz et al. 2017; Pennington, Schoenholz & Ganguli 2017. The Gaussian integrals use
-Gauss-Hermite quadrature split at 0 (engine.theory_quadrature); engine.theory_meanfield documents the
-degenerate cases (q* = 0, inf, every q fixed) and ReLU's depth scale. This module checks arguments and
-returns floats; the work is vectorized in the theory_* modules.
+Poole et al. 2016; Schoenholz et al. 2017; Pennington, Schoenholz & Ganguli 2017. For z ~ N(0, 1),
+sigma_w2 = fan_in Var(w) and sigma_b2 = Var(b) (zero-mean biases). The formulas stand beside the code that
+computes them: the length and correlation maps, chi1, chi_c and xi_c, and the degenerate cases in
+engine.theory_meanfield; the quadrature (Gauss-Hermite split at 0) in engine.theory_quadrature; Jacobian
+moments in engine.theory_jacobian; measurements of actual nets in engine.theory_network. This module checks
+arguments, returns floats and renders the formulas with their numbers (MeanField.latex).
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -155,28 +150,33 @@ class MeanField:
     def latex(self) -> tuple[str, ...]:
         """The formulas with this setting's numbers plugged in."""
         n, sw, sb = tex.num, tex.num(self.sigma_w2), tex.num(self.sigma_b2)
-        if 0 < self.q_star < math.inf:
+        if self._q_case == "finite":
             q = (rf"q^* = \sigma_w^2\,\mathbb{{E}}[\phi(\sqrt{{q^*}} z)^2] + \sigma_b^2 = {sw} \cdot {n(self.phi2)}"
                  rf" + {sb} = {n(self.q_star)}")
         else:
-            q = rf"q^* = {n(self.q_star)}\ \text{{({_DEGENERATE_Q[self._q_case]})}}"
+            q = _DEGENERATE_Q[self._q_case]
         xi = (rf"\xi_c = -1/\ln \chi_c = -1/\ln {n(self.chi_c)} = {n(self.xi_c)}" if self.chi_c < 1
               else rf"\xi_c = \infty\quad(\chi_c = {n(self.chi_c)})")
         return (q,
                 rf"\chi_1 = \sigma_w^2\,\mathbb{{E}}[\phi'(\sqrt{{q^*}} z)^2] = {sw} \cdot {n(self.dphi2)}"
                 rf" = {n(self.chi1)}",
-                rf"c^* = {n(self.c_star)},\quad \chi_c = \sigma_w^2\,\mathbb{{E}}[\phi'(u_1)\phi'(u_2)]"
-                rf" = {n(self.chi_c)}",
+                (rf"c^* = {n(self.c_star)},\quad \chi_c = \sigma_w^2\,\mathbb{{E}}[\phi'(u_1)\phi'(u_2)]"
+                 rf" = {n(self.chi_c)}") if self._q_case in ("finite", "zero") else
+                r"c^* = 1,\quad \chi_c = 1\ \text{(the bias no longer counts: the map's slope at } c = 1 \text{ is 1)}",
                 xi)
 
     @property
     def _q_case(self) -> str:
-        return "nan" if math.isnan(self.q_star) else ("zero" if self.q_star == 0 else "inf")
+        """'finite', 'zero', 'inf' or 'nan' (every q a fixed point)."""
+        if math.isnan(self.q_star):
+            return "nan"
+        return "zero" if self.q_star == 0 else ("inf" if math.isinf(self.q_star) else "finite")
 
 
-_DEGENERATE_Q = {"zero": "the signal dies out; limits as } q \\to 0^+ \\text{",
-                 "inf": "the signal grows without bound; limits as } q \\to \\infty \\text{",
-                 "nan": "every } q \\text{ is a fixed point"}
+_DEGENERATE_Q = MappingProxyType({
+    "zero": r"q^* = 0\ \text{(the signal dies out; the rest are limits as } q \to 0^+ \text{)}",
+    "inf": r"q^* = \infty\ \text{(the signal grows without bound; the rest are limits as } q \to \infty \text{)}",
+    "nan": r"q' = q \text{ for every } q \text{ (no single } q^* \text{; the rest hold at any } q \text{)}"})
 
 
 def mean_field(activation: str, sigma_w2: float, sigma_b2: float) -> MeanField:

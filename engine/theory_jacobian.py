@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -17,7 +18,8 @@ from engine import theory_meanfield as mf
 from engine import theory_quadrature as quad
 from engine.mlp import MLP
 
-WEIGHTS = {"gaussian": -1.0, "orthogonal": 0.0}   # s_1: the first coefficient of the S-transform of W W^T / sigma_w2
+# s_1, the first coefficient of the S-transform of W W^T / sigma_w2: S(z) = 1 + s_1 z + ... (read-only)
+WEIGHTS = MappingProxyType({"gaussian": -1.0, "orthogonal": 0.0})
 
 
 def network_jacobian(net: MLP, x: np.ndarray) -> np.ndarray:
