@@ -1,13 +1,9 @@
-"""Training Dynamics Lab: the router. Page config and navigation only."""
+"""Training Dynamics Lab: the router. Page config and navigation only (the pages are listed in lessons/catalog)."""
 import streamlit as st
 
-st.set_page_config(page_title="Training Dynamics Lab", page_icon="🧠", layout="wide")
+from lessons.catalog import HOME, LESSONS
 
-PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/init_explorer.py", title="Init explorer", icon=":material/casino:", url_path="init"),
-    st.Page("pages/activations.py", title="Activations", icon=":material/bar_chart:", url_path="activations"),
-    st.Page("pages/gradients.py", title="Gradients", icon=":material/trending_down:", url_path="gradients"),
-    st.Page("pages/optimizer_race.py", title="Optimizer race", icon=":material/sports_score:", url_path="race"),
-]
-st.navigation(PAGES).run()
+st.set_page_config(page_title="Training Dynamics Lab", page_icon="🧠", layout="wide")
+pages = [st.Page(HOME.script, title=HOME.title, icon=HOME.icon, default=True)]
+pages += [st.Page(p.script, title=p.title, icon=p.icon, url_path=p.url_path) for p in LESSONS]
+st.navigation(pages).run()

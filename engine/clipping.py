@@ -37,3 +37,20 @@ def clip_grad_norm(grads, max_norm: float):
         if isinstance(grads, Mapping):
             return {key: scale(g) for key, g in grads.items()}
         return scale(grads)
+
+
+def clip_per_array(grads, max_norm: float):
+    """Each array clipped on its own: g_i <- g_i * min(1, max_norm / (||g_i|| + 1e-6)) (Keras' clipnorm per
+    variable). Unlike the global clip it changes the arrays' relative sizes, so the update's direction."""
+    if isinstance(grads, Mapping):
+        return {key: clip_grad_norm(g, max_norm) for key, g in grads.items()}
+    return clip_grad_norm(grads, max_norm)
+
+
+def cosine(a, b) -> float:
+    """<a, b> / (||a|| ||b||) over all arrays (same keys or one array each): 1 when b is a positive multiple of a."""
+    a_arrays, b_arrays = _arrays(a), _arrays(b)
+    dot = sum(float(np.vdot(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)))
+              for x, y in zip(a_arrays, b_arrays))
+    norms = grad_norm(a) * grad_norm(b)
+    return dot / norms if norms > 0 else math.nan

@@ -113,18 +113,22 @@ FACTOR_FORMULA = "√(n·Var(w)·E[φ′²])"
 FACTOR_FORMULA_BN = "√(n·Var(w)·E[φ′²]·γ²/σ_B²)"
 
 
-def gradient_factors(net: MLP) -> list[tuple[float, float]]:
-    """Per layer, rms(dL/da_{l-1}) / rms(dL/da_l) measured, and predicted sqrt(n_l Var(W_l) E[phi'(z_l)^2] g^2)."""
+def gradient_factors(net: MLP) -> list[dict]:
+    """Per layer, how much the backward pass multiplies the gradient's rms: measured, rms(dL/da_{l-1}) /
+    rms(dL/da_l), and predicted, sqrt(n_l Var(W_l) E[phi'(z_l)^2] (gamma/sigma_B)^2), with its parts.
+
+    n_l is the layer's fan_out: dL/da_{l-1} = dL/dh_l W_l^T sums n_l terms. The BN gain is 1 without BN.
+    """
     factors = []
     grads_below = [net.grad_input] + net.grads_a[:-1]
     with np.errstate(all="ignore"):
         for l in range(net.depth):
-            measured = _ratio(rms(grads_below[l]), rms(net.grads_a[l]))
             phi_prime_sq = mean_square(_phi_prime(net.phis[l], net.trace[l]))
+            n_var_w = net.weights[l].shape[1] * float(np.var(net.weights[l], dtype=np.float64))
             bn_gain_sq = _bn_gain_sq(net, l)
-            n_out = net.weights[l].shape[1]
-            var_w = float(np.var(net.weights[l], dtype=np.float64))
-            factors.append((measured, math.sqrt(n_out * var_w * phi_prime_sq * bn_gain_sq)))
+            factors.append({"factor_measured": _ratio(rms(grads_below[l]), rms(net.grads_a[l])),
+                            "factor_predicted": math.sqrt(n_var_w * phi_prime_sq * bn_gain_sq),
+                            "phi_prime_sq": phi_prime_sq, "n_var_w": n_var_w, "bn_gain_sq": bn_gain_sq})
     return factors
 
 
@@ -167,8 +171,8 @@ def probe(config: MLPConfig, *, batch: int = 256, input_dist: str = "normal", lo
     value, grad_out = loss_and_grad(a_out, loss, rng)
     net.backward(grad_out)
     stats = net.layer_stats()
-    for row, (measured, predicted) in zip(stats, gradient_factors(net)):
-        row["factor_measured"], row["factor_predicted"] = measured, predicted
+    for row, factor in zip(stats, gradient_factors(net)):
+        row.update(factor)
     zs, acts = [t.z for t in net.trace], [t.a for t in net.trace]
     return ProbeResult(config, stats, diagnose(stats), histograms(zs, bins), histograms(acts, bins),
                        histograms(net.grads_a, bins, log10=True), value)

@@ -68,6 +68,23 @@ def saturated_fraction(a: np.ndarray, phi) -> float:
         return float(np.mean((a <= lo + margin) | (a >= hi - margin)))
 
 
+def saturation_zone(phi) -> tuple[float, float] | None:
+    """(z_lo, z_hi): phi(z) is within the saturation margin of its lower bound for z <= z_lo and of its upper
+    bound for z >= z_hi (saturated_fraction's definition, as z values); None when phi does not saturate."""
+    if phi.bounds is None:
+        return None
+    lo, hi = phi.bounds
+    margin = SATURATION_MARGIN * max(abs(lo), abs(hi))
+
+    def edge(reached, z_far):                       # bisect between 0 (not saturated) and z_far (saturated)
+        a, b = 0.0, z_far
+        for _ in range(60):
+            mid = (a + b) / 2
+            a, b = (a, mid) if reached(float(phi.forward(np.float64(mid)))) else (mid, b)
+        return b
+    return edge(lambda v: v <= lo + margin, -50.0), edge(lambda v: v >= hi - margin, 50.0)
+
+
 def dead_fraction(a: np.ndarray, phi) -> tuple[float, float]:
     """(share of entries with a == 0, share of units with a == 0 on the whole batch); NaN unless ReLU-like."""
     if not phi.relu_like:

@@ -8,7 +8,6 @@ unit j's incoming weights; units whose columns agree to 1e-12 are the same unit.
               W_1 stays exactly 0 (only the output bias learns).
     constant: every column of W_1 and every row of W_2 is equal, so every unit gets the same gradient.
 
-Also here: the variance-preserving gain 1/sqrt(E[phi(z)^2]), z ~ N(0, 1), by quadrature.
 """
 from __future__ import annotations
 
@@ -17,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine import activations
 from engine.mlp import MLP, MLPConfig
 from engine.stats import TIE_TOL, distinct_units  # noqa: F401  (re-exported for the demo's readers)
 
@@ -66,26 +64,3 @@ def train_tiny(init: str = "zeros", params: dict | None = None, *, steps: int = 
     losses.append(_mse(net)[0])
     W = np.stack(history)                                      # (steps+1, 2, 4)
     return TieRun(init, W, np.array(losses), np.array([distinct_units(w) for w in W]))
-
-
-# z grid for E[f(z)], z ~ N(0, 1): trapezoid on [-12, 12] with a node at 0 (where ReLU-like kinks sit)
-_Z = np.linspace(-12.0, 12.0, 48_001)
-_PDF = np.exp(-0.5 * _Z**2) / math.sqrt(2.0 * math.pi)
-
-
-def second_moment(activation: str, var: float = 1.0) -> float:
-    """E[phi(z)^2] for z ~ N(0, var): what a layer passes on (the mean is included, as Var(sum w a) needs)."""
-    if not (math.isfinite(var) and var > 0):
-        raise ValueError(f"var must be a finite number > 0, got {var!r}")
-    phi = activations.get(activation)
-    a = phi.forward(_Z * math.sqrt(var))
-    return float(np.trapezoid(a * a * _PDF, _Z))
-
-
-def variance_preserving_gain(activation: str, var: float = 1.0) -> float:
-    """g = sqrt(var / E[phi(z)^2]), z ~ N(0, var): with Var(w) = g^2 / n_in the next layer's z keeps variance var.
-
-    relu gives sqrt(2) and linear 1 exactly (PyTorch's values); for tanh it is 1.59 (PyTorch uses 5/3),
-    for sigmoid 1.85 (PyTorch uses 1), selu 1.0: PyTorch's table is a convention, not this formula.
-    """
-    return math.sqrt(var / second_moment(activation, var))

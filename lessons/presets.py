@@ -1,40 +1,140 @@
-"""One-click scenarios (Home lists them all): a lesson page and the link settings that set it up, and its claim."""
+"""One-click scenarios: a lesson page, the link settings that set it up, and the claim the page's numbers bear out.
+
+Home lists them all; each lesson page lists its own and, when its settings are a preset's, says the preset's
+claim and why. tests/app/test_presets.py opens every link and checks its claim on the numbers the page shows.
+The race presets' words and settings come from engine.race_defaults (written once, tested there too).
+"""
+from __future__ import annotations
+
 from dataclasses import dataclass
+
+from engine import race_defaults
+from ui import widgets
 
 
 @dataclass(frozen=True)
 class Preset:
+    key: str
     title: str
     page: str                 # script path, as registered in app.py
     params: tuple             # (key, value) pairs for the URL; a list value repeats the key
-    lesson: str
+    claim: str                # what the page's numbers show (checked by a test)
+    why: str = ""             # the reason, in a sentence or two
 
     @property
     def query(self) -> dict:
         return dict(self.params)
 
 
+_RACE_LINKS = {   # race_defaults preset -> the race page's link settings for it
+    "ravine_axis": (("condition", "50"), ("opt", ["sgd", "nesterov", "rmsprop", "adam"]), ("tune", "true")),
+    "ravine_rotated": (("condition", "50"), ("angle", "45"), ("opt", ["sgd", "nesterov", "rmsprop", "adam"]),
+                       ("tune", "true")),
+    "momentum_beta": (("condition", "50"), ("opt", ["momentum"]), ("tune", "true"), ("tune_beta", "false"),
+                      ("mom_momentum", "0.9"), ("twin", "momentum"), ("mom_twin", f"{race_defaults.BETA_CRITICAL:g}"),
+                      ("lr_twin", "2.5")),
+    "rosenbrock_valley": (("surface", "rosenbrock"), ("steps", "1000"), ("tol", "0.0001"), ("tune", "true")),
+    "saddle_escape": (("surface", "saddle"), ("opt", ["sgd", "momentum", "rmsprop", "adam"]), ("tune", "true")),
+    "minibatch_noise": (("surface", "regression"), ("minibatch", "1"), ("tune", "true")),
+    "adam_bias_correction": (("surface", "rosenbrock"), ("steps", "1000"), ("opt", ["adam"]), ("tune", "true"),
+                             ("twin", "adam"), ("lr_twin", "0.9"), ("bc_twin", "false")),
+}
+
+
+def _race(key: str) -> Preset:
+    p = race_defaults.PRESETS[key]
+    return Preset(key, p.title, "pages/optimizer_race.py", _RACE_LINKS[key], p.claim, p.reason)
+
+
 PRESETS = [
-    Preset("Zero init: symmetry never breaks", "pages/init_explorer.py", (("init", "zeros"),),
-           "Every hidden unit gets the same update, forever."),
-    Preset("tanh with N(0, 0.01²): activations vanish", "pages/activations.py",
+    Preset("zero_init", "Zero init: symmetry never breaks", "pages/init_explorer.py", (("init", "zeros"),),
+           "Every hidden unit gets the same update, forever: the tied net keeps 1 distinct unit of 4."),
+    Preset("lecture_fans", "The lecture's layer: fan_in 3, fan_out 2", "pages/init_explorer.py",
+           (("init", "xavier_uniform"), ("fan_in", "3"), ("fan_out", "2")),
+           "Xavier's bound for a 3 → 2 layer is a = √(6/(3+2)) = 1.095, and every drawn weight lies within ±a."),
+    Preset("tanh_small", "tanh with N(0, 0.01²): activations vanish", "pages/activations.py",
            (("act", "tanh"), ("init", "normal"), ("std", "0.01")),
-           "Each layer shrinks the signal about 6x."),
-    Preset("tanh with N(0, 1): saturation", "pages/activations.py",
-           (("act", "tanh"), ("init", "normal"), ("std", "1.0")),
-           "Units pinned at ±1, slope 0."),
-    Preset("tanh with Xavier: healthy", "pages/activations.py", (("act", "tanh"), ("init", "xavier_normal")),
-           "Var(w) = 2/(n_in + n_out) keeps the spread."),
-    Preset("ReLU with Xavier: slowly vanishes", "pages/activations.py",
+           "Each layer multiplies the spread by about √256 · 0.01 = 0.16: below 1% of layer 1's by layer 4."),
+    Preset("tanh_unit", "tanh with N(0, 1): saturation", "pages/activations.py",
+           (("act", "tanh"), ("init", "normal"), ("std", "1")),
+           "Most units are pinned at ±1, where tanh's slope is almost 0."),
+    Preset("tanh_unit_gradients", "tanh with N(0, 1): saturated, yet gradients explode", "pages/gradients.py",
+           (("act", "tanh"), ("init", "normal"), ("std", "1")),
+           "The same saturated net passes gradients back growing: the factor √(n·Var(w)·E[φ′²]) is about 3 per "
+           "layer, because n·Var(w) = 256 outweighs the small slope E[φ′²] ≈ 0.03.",
+           "Saturation makes each unit's slope small, but the backward pass sums over 256 units with weights of "
+           "variance 1."),
+    Preset("bn_gradients", "Batch norm at init: gradients explode", "pages/gradients.py",
+           (("act", "relu"), ("init", "he_normal"), ("depth", "30"), ("bn", "true")),
+           "With batch norm the forward spread is exactly level, yet the gradient reaching layer 1 is about 200x "
+           "the last layer's: a known result for batch-normalized networks at initialization.",
+           "Each BN layer divides the backward signal by the batch std and removes its mean and the component "
+           "along x̂; at initialization this compounds into a gradient explosion (Yang et al. 2019)."),
+    Preset("tanh_xavier", "tanh with Xavier: slowly shrinks", "pages/activations.py",
+           (("act", "tanh"), ("init", "xavier_normal")),
+           "Var(w) = 2/(n_in + n_out) keeps a linear layer's spread, but tanh squashes a little every layer: the "
+           "spread shrinks about ×0.9 per layer."),
+    Preset("tanh_xavier_gain", "tanh with Xavier and gain 5/3: healthy", "pages/activations.py",
+           (("act", "tanh"), ("init", "xavier_normal"), ("gain", "1.67")),
+           "PyTorch's tanh gain 5/3 makes up for tanh's squashing: the spread stays level."),
+    Preset("relu_xavier", "ReLU with Xavier: vanishes", "pages/activations.py",
            (("act", "relu"), ("init", "xavier_normal"), ("depth", "30")),
-           "ReLU halves the variance each layer."),
-    Preset("ReLU with He: healthy", "pages/activations.py",
+           "ReLU zeroes half its inputs, so each layer halves E[a²]: the spread falls ×0.71 per layer."),
+    Preset("relu_he", "ReLU with He: healthy", "pages/activations.py",
+           (("act", "relu"), ("init", "he_normal")),
+           "Var(w) = 2/n_in makes up for the half: the spread stays level over 10 layers."),
+    Preset("relu_he_deep", "ReLU with He, 30 layers: units die", "pages/activations.py",
            (("act", "relu"), ("init", "he_normal"), ("depth", "30")),
-           "Var(w) = 2/n_in makes up for the half."),
-    Preset("Batch norm rescues a bad init", "pages/activations.py",
+           "The spread stays level, but from about layer 13 over a fifth of the units output 0 for every example.",
+           "Deep ReLU layers make the examples' activations more and more alike, so a unit that is off for one "
+           "example tends to be off for all of them."),
+    Preset("tanh_saturated_vanishing", "Saturated and vanishing: tanh with large random biases",
+           "pages/gradients.py", (("act", "tanh"), ("init", "xavier_normal"), ("bias_std", "4")),
+           "Biases N(0, 4²) push over half of tanh's units into its flat ends while n·Var(w) = 1: the backward "
+           "factor √(n·Var(w)·E[φ′²]) is well below 1 and the gradients vanish.",
+           "Saturation kills gradients only when the weights cannot make up for the small slope; with N(0, 1) "
+           "weights in a 256-wide layer they can (see the N(0, 1) preset)."),
+    Preset("bn_forward", "Batch norm fixes the forward pass of a bad init", "pages/activations.py",
            (("act", "tanh"), ("init", "normal"), ("std", "0.01"), ("bn", "true")),
-           "Same tiny weights, every layer re-normalized."),
-    Preset("Adam vs SGD on a ravine", "pages/optimizer_race.py",
-           (("surface", "bowl"), ("condition", "50"), ("angle", "30"), ("opt", ["sgd", "adam"])),
-           "A narrow tilted valley: SGD zig-zags, Adam rescales."),
+           "The same tiny weights, every layer re-normalized: the spread no longer vanishes."),
+    *(_race(key) for key in _RACE_LINKS),
 ]
+
+
+def of_page(page: str) -> list[Preset]:
+    return [p for p in PRESETS if p.page == page]
+
+
+def matching(page: str, url: dict, controls) -> Preset | None:
+    """The preset of this page whose link, written as the page writes links, is exactly `url` (if any)."""
+    return next((p for p in of_page(page) if widgets.canonical(p.query, controls) == url), None)
+
+
+def show_for(page: str, controls) -> Preset | None:
+    """On a lesson page: the matching preset's claim and reason (if the settings are a preset's), then a
+    collapsed list of this lesson's presets as links. Returns the matching preset."""
+    import streamlit as st
+    hit = matching(page, widgets.current(), controls)
+    if hit is not None:
+        st.info(f"**{hit.title}.** {hit.claim}" + (f"\n\n*Why:* {hit.why}" if hit.why else ""),
+                icon=":material/school:")
+    with st.expander("Classic set-ups for this lesson, one click each"):
+        for p in of_page(page):
+            link(p)
+            st.caption(p.claim)
+    return hit
+
+
+def link(p: Preset) -> None:
+    """A link that opens the preset (st.page_link when the page runs under the router; a plain link when a
+    page script runs on its own, as some tests and benchmarks run it)."""
+    import streamlit as st
+    from streamlit.errors import StreamlitAPIException
+    try:
+        st.page_link(p.page, label=p.title, query_params=p.query, icon=":material/play_arrow:")
+    except StreamlitAPIException:
+        from urllib.parse import urlencode
+
+        from lessons.catalog import LESSONS
+        path = next(c.url_path for c in LESSONS if c.script == p.page)
+        st.markdown(f"[{p.title}](/{path}?{urlencode(p.params, doseq=True)})")

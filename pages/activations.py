@@ -1,31 +1,46 @@
 """Activations: every layer's histogram, spread, saturation and dead units for one forward pass."""
 import streamlit as st
 
-from lessons.activations import compute, figures, settings, text
+from lessons import presets
+from lessons.activations import charts, compute, settings, text
 from ui.show import notes, show, verdict_box
 
 st.title("Activations per layer")
 st.markdown(text.INTRO)
 s, budget_notes = settings.render()
 notes(budget_notes)
+presets.show_for("pages/activations.py", settings.CONTROLS)
 result = compute.run(s)
 
 verdict_box(text.verdict(result, s.view))
 for note in text.broken_notes(result):
     st.caption(f":material/warning: {note}")
 
-heatmap, lines = figures.histograms(result, s.view)
+heatmap, lines = charts.histograms(s)
 left, right = st.columns([3, 2])
 show(heatmap, left)
 show(lines, right)
-std, fractions = figures.spread(result, s.view)
+std, fractions = charts.spread(s)
 left, right = st.columns(2)
 show(std, left)
 show(fractions, right)
+saturation = text.saturation_note(result)
+if saturation:
+    st.info(saturation, icon=":material/compare_arrows:")
 
 st.subheader("What to notice")
-st.markdown(text.notice(s))
+st.markdown(text.notice(s, result))
 st.latex(text.FORWARD_RULE)
+show(charts.activation_curve(s))
+
+with st.expander("Batch norm, step by step (Ioffe & Szegedy's Algorithm 1, on layer 1 of this network)"):
+    steps = compute.batch_norm_steps(s)
+    intro, algorithm, modes = text.batch_norm_algorithm(steps)
+    st.markdown(intro)
+    for line in algorithm:
+        st.latex(line)
+    show(charts.batch_norm_histograms(s))
+    st.markdown(modes)
 
 with st.expander("Per-layer numbers (download as CSV)"):
     table = text.table(result)

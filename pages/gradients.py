@@ -1,24 +1,31 @@
 """Gradients: the norm of dL/dW and dL/da against depth, with a vanishing / healthy / exploding verdict."""
 import streamlit as st
 
-from lessons.gradients import compute, figures, settings, text
+from engine.verdict import Kind
+from lessons import presets
+from lessons.gradients import charts, compute, settings, text
+from lessons.network import text as network_text
 from ui.show import notes, show, verdict_box
 
 st.title("Gradient norm vs depth")
 st.markdown(text.INTRO)
 s, budget_notes = settings.render()
 notes(budget_notes)
+presets.show_for("pages/gradients.py", settings.CONTROLS)
 result = compute.run(s)
-runs = compute.overlays(s)
 
 verdict_box(text.verdict(result))
 for note in text.side_notes(result):
-    if note.kind.value == "tiny":
+    if note.kind is Kind.TINY:
         st.warning(f"Also: {note.text}.")
     else:
         st.caption(f":material/warning: {note.text}." + text.broken_suffix(note))
+for note in (text.batch_norm_note(result) if s.probe.net.batch_norm else None,
+             network_text.saturation_note(result.stats)):
+    if note:
+        st.info(note, icon=":material/compare_arrows:")
 
-w_norms, a_norms = figures.norms(runs)
+w_norms, a_norms = charts.norms(s)
 left, right = st.columns(2)
 show(w_norms, left)
 show(a_norms, right)
@@ -27,9 +34,21 @@ for column, (label, value, help_text) in zip(st.columns(4), text.metrics(result.
     column.metric(label, value, help=help_text)
 
 left, right = st.columns([3, 2])
-show(figures.histogram(result), left)
-show(figures.factors(result, s.probe.net.batch_norm), right)
+show(charts.histogram(s.probe), left)
+show(charts.factors(s.probe), right)
 
 st.subheader("What to notice")
 st.markdown(text.notice(result.stats))
 st.latex(text.BACKWARD_RULE)
+
+st.subheader("Clipping a deep network's gradient")
+settings.MAX_NORM.render(st)
+clip = compute.clipped(result.stats, s.max_norm)
+show(charts.clipping(s))
+st.markdown(text.clipping_text(clip))
+
+with st.expander("Per-layer numbers (download as CSV)"):
+    table = text.table(result.stats)
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button("Download CSV", table.to_csv(index=False), "gradients_per_layer.csv", "text/csv",
+                       key="download_csv")

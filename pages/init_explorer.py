@@ -2,12 +2,14 @@
 import streamlit as st
 
 from engine import symmetry
-from lessons.init_explorer import code, compute, figures, settings, text
+from lessons import presets
+from lessons.init_explorer import charts, code, compute, figures, settings, text
 from ui.show import show
 
 st.title("Init explorer: one layer, one initializer")
 st.write(text.INTRO)
 s = settings.render()
+presets.show_for("pages/init_explorer.py", settings.CONTROLS)
 r = compute.run(s)
 d, summary = r.description, r.summary
 if dict(s.params).get("gain", 1.0) == 0:
@@ -20,8 +22,10 @@ for line in d.latex:
 st.subheader("2 · The weights it draws")
 if summary["shape"] != s.shape:
     st.info(text.orthogonal_cap(s, summary["shape"]))
+if r.lsuv is not None:
+    st.info(text.lsuv_note(s, *r.lsuv), icon=":material/tune:")
 left, right = st.columns([5, 2])
-show(figures.histogram(summary, d, f"{s.init}: {summary['n']:,} sampled weights"), left)
+show(charts.histogram(s), left)
 right.dataframe(figures.stats_table(summary, d), width="stretch",
                 column_config={"measured": st.column_config.NumberColumn(format="%.4g")})
 right.caption(f"W is {s.fan_in} × {s.fan_out}, drawn with seed {s.seed} in float32. "
@@ -29,7 +33,7 @@ right.caption(f"W is {s.fan_in} × {s.fan_out}, drawn with seed {s.seed} in floa
               + (f" {summary['outside']:,} weights fall outside the plotted range." if summary["outside"] else ""))
 
 st.subheader("3 · How σ follows fan_in")
-show(figures.sweep_figure(r.sweep, s.init, s.fan_in, s.fan_out, d.std))
+show(charts.sweep(s))
 st.caption(text.SWEEP_CAPTION.format(fan_out=s.fan_out))
 
 st.subheader(f"4 · Which gain for {s.activation}, and how PyTorch and Keras spell {s.init}")
@@ -48,9 +52,8 @@ code_col.markdown("\n".join(f"- {note}" for note in notes))
 
 st.subheader("5 · Symmetry: why the weights must start different")
 st.write(text.symmetry_intro(symmetry.STEPS, symmetry.LR))
-for col, run, (name, params) in zip(st.columns(2), (r.tied, r.random), (r.tied_init, r.random_init)):
-    label = text.tie_label(name, params, seed=s.seed if run is r.random else None)
-    show(figures.tie_figure(run.hidden_weights, int(run.distinct[-1]), label), col)
+for col, chart in zip(st.columns(2), charts.ties(s)):
+    show(chart, col)
 st.caption(text.symmetry_caption(r, symmetry.STEPS))
 
 st.subheader("What to notice: the variance this layer passes on")

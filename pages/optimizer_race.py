@@ -3,56 +3,72 @@ import pandas as pd
 import streamlit as st
 
 from engine import optimizers
-from lessons.race import compute, figures, settings, text
+from lessons import presets
+from lessons.race import charts, compute, settings, sidebar, text
+from ui import widgets
 from ui.show import show
-
-TOL = 1e-3                                   # "reached the minimum": f - f* below this
 
 st.title("Optimizer race")
 st.markdown(text.INTRO)
-s, values = settings.render()
+s = sidebar.render()
 if not s.runs:
     st.warning("Pick at least one optimizer in the sidebar to start the race.")
     st.stop()
+presets.show_for("pages/optimizer_race.py", settings.controls(s.surface, s.runs[-1].optimizer
+                                                              if s.runs[-1].label != s.runs[-1].optimizer else "none"))
 surface = s.make_surface()
 st.markdown(f"**{surface.name}** — {surface.note}.")
 st.latex(surface.latex)
-runs = compute.run(s)
+with st.spinner("Tuning every learning rate for this race…"):
+    used = compute.hypers(s)
+    runs = compute.run(s)
+if s.tuned:
+    st.info(text.tuned_note(compute.tuned(s)), icon=":material/tune:")
 
 for note in text.notes(surface, runs):
     st.warning(note, icon=":material/warning:" if "diverged" in note or "infinity" in note else ":material/north_east:")
 left, right = st.columns([3, 2])
-show(figures.paths_figure(surface, runs), left, key="paths")
-show(figures.loss_figure(surface, runs, TOL), right, key="loss")
+paths, loss = charts.race(s)
+show(paths, left, key="paths")
+show(loss, right, key="loss")
 
-goal_text, _ = text.goal(surface, TOL)
-st.markdown(f"**Who got there?** A run has *reached* the goal once {goal_text}.")
-table = pd.DataFrame(text.summary(surface, runs, TOL))
-for col in table.columns:
-    if col.startswith("first step"):                 # whole steps; a run that never got there stays empty
-        table[col] = table[col].astype("Int64")
-st.caption(f"An empty (None) step means the run did not get there within {s.steps} steps.")
+st.markdown(f"**Who got there?** A run has *reached* the goal at the step from which {text.goal(surface, s.tol)} "
+            "holds to the end of the race: touching it once and leaving again does not count.")
+rows = text.summary(surface, runs, s.tol, used)
+table = pd.DataFrame(rows)
+column = text.reached_column(surface, s.tol)
+table[column] = table[column].astype("Int64")         # whole steps; a run that never settled stays empty
+st.caption(f"An empty step means the run did not settle there within {s.steps} steps.")
 st.dataframe(table, hide_index=True, width="stretch", column_config={
-    col: st.column_config.NumberColumn(format="%.4g" if col.startswith(("learning", "distance")) else "%.3e")
-    for col in table.columns if col.startswith(("final", "distance", "learning"))})
+    col: st.column_config.NumberColumn(format="%.4g" if col.startswith(("learning", "distance", "β")) else "%.3e")
+    for col in table.columns if col.startswith(("final", "distance", "learning", "β"))})
+st.download_button("Download the loss per step (CSV)", text.loss_csv(runs), "race_loss_per_step.csv", "text/csv",
+                   key="download_csv")
 
 st.subheader("What to notice")
-st.markdown(text.verdict(text.summary(surface, runs, TOL), goal_text, s.steps))
-for name in s.optimizers:
-    st.latex(text.rule(name, optimizers.latex(name, **s.hyper(name))))
+st.markdown(text.verdict(rows, surface, s.tol, s.steps))
+for run in s.runs:
+    st.latex(text.rule(run.label, optimizers.latex(run.optimizer, **used[run.label])))
 st.markdown("Here w is the position, g the gradient at it (plus noise, then clipped, if you chose so) and t the step.")
-if s.surface == "bowl" and "sgd" in s.optimizers:
-    md, latex = text.bowl_note(s.hyper("sgd")["lr"], dict(s.surface_params)["condition"])
+if s.surface == "bowl" and "sgd" in s.labels:
+    md, latex = text.bowl_note(used["sgd"]["lr"], dict(s.surface_params)["condition"])
     st.markdown(md)
     st.latex(latex)
 
-with st.expander("The exponential moving average behind momentum and Adam", expanded=True) as panel:
-    beta = settings.EMA_BETA.render(panel)
-    betas = next((s.hyper(o)["betas"] for o in ("adam", "adamw") if o in s.optimizers), (0.9, 0.999))
-    g, raw, corrected = compute.ema_panel(beta)
-    show(figures.ema_figure(g, raw, corrected, beta), key="ema")
-    first, rule, lecture, equal = text.ema_text(beta, betas)
-    st.markdown(first)
-    st.latex(rule)
-    st.markdown(lecture)
-    st.latex(equal)
+
+
+@st.fragment
+def ema_panel(betas: tuple) -> None:
+    """The EMA panel. A fragment: its beta slider reruns only this panel, not the race and its animation."""
+    with st.expander("The exponential moving average behind momentum and Adam", expanded=True) as panel:
+        beta = settings.EMA_BETA.render(panel)
+        widgets.keep_in_url(settings.PAGE, settings.EMA_BETA, beta)
+        show(charts.ema(beta), key="ema")
+        first, rule, lecture, equal = text.ema_text(beta, betas)
+        st.markdown(first)
+        st.latex(rule)
+        st.markdown(lecture)
+        st.latex(equal)
+
+
+ema_panel(next((used[r.label]["betas"] for r in s.runs if r.optimizer in ("adam", "adamw")), (0.9, 0.999)))

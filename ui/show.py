@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.verdict import Kind
+from ui.chartspec import Chart, emit
 
 ICONS = {Kind.OVERFLOW: ":material/error:", Kind.ZERO: ":material/block:", Kind.VANISHING: ":material/south_east:",
          Kind.EXPLODING: ":material/north_east:", Kind.SATURATED: ":material/horizontal_rule:",
@@ -11,8 +12,14 @@ ICONS = {Kind.OVERFLOW: ":material/error:", Kind.ZERO: ":material/block:", Kind.
 
 
 def show(fig, where=None, key: str | None = None) -> None:
-    """A Plotly figure at the container's width, in the lab's own look (not Streamlit's theme)."""
-    (where or st).plotly_chart(fig, width="stretch", theme=None, key=key)
+    """A Plotly figure at the container's width, in the lab's own look (not Streamlit's theme).
+
+    fig is a go.Figure, or a Chart (its JSON, cached by ui.cache.cached_charts): that one is sent as it is.
+    """
+    if isinstance(fig, Chart):
+        emit(fig, where if where is not None else st._main, key)
+    else:
+        (where or st).plotly_chart(fig, width="stretch", theme=None, key=key)
 
 
 def verdict_box(verdict, prefix: str = "Verdict", where=None) -> None:

@@ -5,6 +5,8 @@ nothing to validate, and the look below.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -55,8 +57,9 @@ def log_range(values, pad: float = 0.3) -> list | None:
 
 
 def log_axis(fig: go.Figure, values, axis: str = "y") -> None:
-    """A log axis with a fixed range around values and a tick per decade."""
+    """A log axis with a fixed range around values and at most about 12 labelled decades (no overlapping labels
+    over 38 decades: the tick step grows with the range)."""
     rng = log_range(values)
     update = fig.update_yaxes if axis == "y" else fig.update_xaxes
-    update(type="log", range=rng, dtick=1 if rng is None or rng[1] - rng[0] <= 12 else 2,
+    update(type="log", range=rng, dtick=1 if rng is None else max(1, math.ceil((rng[1] - rng[0]) / 12)),
            exponentformat="power")

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from engine.tuning import MANTISSAS, round_lrs
+
 MAX_SHOWN = 40                 # characters of a bad URL value echoed back in a notice
 STORE, PAGE_KEY, WRITTEN = "_lab_values", "_lab_page", "_lab_written"    # session-state bookkeeping
 
@@ -190,10 +192,11 @@ class MultiChoice:
 
 
 def log_options(lo_exp: int, hi_exp: int) -> tuple:
-    """Round numbers, 15 per decade (1, 1.1, 1.2, 1.3, 1.5, 1.7, 2, 2.5, 3, 4, 5, 6, 7, 8, 9) x 10^e: a log slider."""
-    mantissas = (1, 1.1, 1.2, 1.3, 1.5, 1.7, 2, 2.5, 3, 4, 5, 6, 7, 8, 9)
-    values = [float(f"{m * 10.0**e:.6g}") for e in range(lo_exp, hi_exp) for m in mantissas]
-    return tuple(values + [float(10.0**hi_exp)])
+    """Round numbers, 15 per decade (1, 1.1, 1.2, 1.3, 1.5, 1.7, 2, 2.5, 3, 4, 5, 6, 7, 8, 9) x 10^e: a log slider.
+
+    The same grid tune() refines on (engine.tuning), so a tuned learning rate is always one of its options.
+    """
+    return round_lrs(MANTISSAS, lo_exp, hi_exp)
 
 
 @dataclass(frozen=True)
@@ -300,6 +303,48 @@ def finish(page: str, used: dict, controls, reserved=()) -> None:
             store[k] = v
         else:
             store.pop(k, None)
+
+
+def keep_in_url(page: str, control, value) -> None:
+    """Write one control's value into the address bar and the bookkeeping, as `finish` does for every control.
+
+    For a widget inside an st.fragment: moving it reruns only the fragment, so the page's `finish` never sees
+    the new value. The fragment calls this after drawing the widget; when nothing changed it writes nothing.
+    """
+    used = control.check(value)
+    want = control.to_url(used) if used != control.check(control.default) else None
+    want = [want] if isinstance(want, str) else want
+    if _url().get(control.key) != want:
+        if want is None:
+            del st.query_params[control.key]
+        else:
+            st.query_params[control.key] = want
+    st.session_state.setdefault(WRITTEN, {})[page] = _url()
+    store = st.session_state.setdefault(STORE, {})
+    if want is None:
+        store.pop(control.key, None)
+    else:
+        store[control.key] = used
+
+
+def canonical(params: dict, controls) -> dict[str, list[str]]:
+    """A link's settings as `finish` would write them: parsed, checked, defaults dropped, lists for values."""
+    by_key = {c.key: c for c in controls}
+    out = {}
+    for key, raw in params.items():
+        c = by_key.get(key)
+        if c is None:
+            continue
+        value, _ = c.parse(raw if isinstance(raw, list) else [raw])
+        if value != c.check(c.default):
+            url = c.to_url(value)
+            out[key] = url if isinstance(url, list) else [url]
+    return out
+
+
+def current() -> dict[str, list[str]]:
+    """The address bar's settings as this run wrote them."""
+    return _url()
 
 
 def show_notices(notices) -> None:

@@ -23,5 +23,62 @@ def histograms(result, view: str):
 
 
 def spread(result, view: str):
-    """(std per layer, saturated and dead shares per layer)."""
-    return layers.std_by_layer(result.stats, view), layers.fractions_by_layer(result.stats)
+    """(std per layer, saturated and dead shares per layer); layers past an overflow are gaps, not 0%."""
+    return layers.std_by_layer(result.stats, view), layers.fractions_by_layer(result.stats,
+                                                                              broken_layer(result.stats))
+
+
+def activation_curve(result, phi, view_layers=None):
+    """phi and phi' over z, the saturation zones and ReLU's dead zone shaded, and where each layer's z falls
+    (the first, middle and last layers' histograms of z, scaled to fit under the curves)."""
+    import numpy as np
+
+    from engine.stats import saturation_zone
+    from ui import theme
+
+    hist = result.hist_z
+    reach = max(4.0, float(np.abs(hist.edges).max()))
+    z = np.linspace(-reach, reach, 601)
+    f, d = phi.forward(z), phi.derivative(z)
+    fig = theme.figure(f"The activation: φ = {phi.name} and its slope φ′, with where z falls", "z", "value")
+    zone = saturation_zone(phi)
+    if zone is not None:
+        for x0, x1 in ((-reach, zone[0]), (zone[1], reach)):
+            fig.add_vrect(x0=x0, x1=x1, fillcolor=theme.PALETTE[3], opacity=0.08, line_width=0)
+        fig.add_annotation(x=zone[1], y=1.0, yref="paper", xanchor="left", showarrow=False,
+                           text=f" saturated: |z| > {zone[1]:.2g}", font=dict(color=theme.PALETTE[3]))
+    if phi.relu_like and float(phi.derivative(np.float64(-1.0))) == 0:
+        fig.add_vrect(x0=-reach, x1=0, fillcolor=theme.PALETTE[4], opacity=0.08, line_width=0)
+        fig.add_annotation(x=0, y=1.0, yref="paper", xanchor="right", showarrow=False,
+                           text="dead zone: φ′ = 0 ", font=dict(color=theme.PALETTE[4]))
+    top = float(np.max(d))
+    fig.add_hline(y=top, line=dict(color="gray", width=1, dash="dot"),
+                  annotation_text=f"max φ′ = {top:.3g}", annotation_position="bottom left")
+    fig.add_scatter(x=z, y=f, mode="lines", name="φ(z)", line=dict(color=theme.PALETTE[0], width=3))
+    fig.add_scatter(x=z, y=d, mode="lines", name="φ′(z)", line=dict(color=theme.PALETTE[1], width=3, dash="dash"))
+    centers = (hist.edges[:-1] + hist.edges[1:]) / 2
+    L = hist.counts.shape[0]
+    low, high = float(np.min(f)), float(np.max(np.maximum(f, d)))
+    for i, layer in enumerate(view_layers or sorted({1, max(1, (L + 1) // 2), L})):
+        share = hist.counts[layer - 1]
+        scaled = share / max(float(share.max()), 1e-12) * 0.5 * (high - low) + low
+        fig.add_scatter(x=centers, y=scaled, mode="lines", name=f"z of layer {layer} (histogram)",
+                        line=dict(color=theme.PALETTE[(i + 5) % len(theme.PALETTE)], width=1.5, shape="hvh"))
+    fig.update_xaxes(range=[-reach, reach])
+    return fig
+
+
+def batch_norm_histograms(steps):
+    """Layer 1's h before batch norm and x_hat after it, every unit's values together."""
+    import numpy as np
+
+    from ui import theme
+    fig = theme.figure("Batch norm on layer 1: h before, x̂ after", "value", "share of values per bin")
+    reach = float(max(np.abs(steps.h).max(), np.abs(steps.x_hat).max(), 1.0))
+    edges = np.linspace(-reach, reach, 81)
+    for values, name, color in ((steps.h, "h = xW + b (before)", theme.PALETTE[1]),
+                                (steps.x_hat, "x̂ = (h − μ_B)/√(σ²_B + ε) (after)", theme.PALETTE[0])):
+        counts, _ = np.histogram(values, bins=edges)
+        fig.add_scatter(x=(edges[:-1] + edges[1:]) / 2, y=counts / values.size, mode="lines", name=name,
+                        line=dict(color=color, width=2, shape="hvh"))
+    return fig

@@ -9,7 +9,7 @@ from engine import initializers
 from lessons.network import budget, probe
 from lessons.network import settings as network
 from ui import widgets
-from ui.widgets import Choice, MultiChoice, Toggle
+from ui.widgets import Choice, LogSlider, MultiChoice, Toggle, log_options
 
 PAGE = "gradients"
 LOSS = Choice("loss", "loss at the output", ("mse", "projection"), "mse", radio=True,
@@ -17,7 +17,9 @@ LOSS = Choice("loss", "loss at the output", ("mse", "projection"), "mse", radio=
 COMPARE = MultiChoice("compare", "overlay initializers", tuple(initializers.INITIALIZERS), (),
                       help="Each with its default parameter and the same network and data")
 COMPARE_BN = Toggle("compare_bn", "overlay the other batch-norm setting", False)
-CONTROLS = (*network.CONTROLS, *probe.CONTROLS, LOSS, COMPARE, COMPARE_BN)
+MAX_NORM = LogSlider("max_norm", "clip the total gradient norm to", log_options(-4, 4), 0.01,
+                     help="torch.nn.utils.clip_grad_norm_: one norm over every layer's gradient")
+CONTROLS = (*network.CONTROLS, *probe.CONTROLS, LOSS, COMPARE, COMPARE_BN, MAX_NORM)
 
 
 @dataclass(frozen=True)
@@ -25,10 +27,11 @@ class Settings:
     probe: probe.ProbeSettings = field(default_factory=probe.ProbeSettings)
     compare: tuple = ()          # initializers to overlay, each with its default parameters
     compare_bn: bool = False     # overlay the same network with batch norm flipped
+    max_norm: float = MAX_NORM.default
 
     def widget_values(self) -> dict:
         return {**self.probe.widget_values(), "loss": self.probe.loss, "compare": list(self.compare),
-                "compare_bn": self.compare_bn}
+                "compare_bn": self.compare_bn, "max_norm": self.max_norm}
 
     def overlays(self) -> list[tuple[str, probe.ProbeSettings]]:
         """(label, settings) of every overlaid run: dataclasses.replace of the current one."""
@@ -62,7 +65,8 @@ def render() -> tuple[Settings, list[str]]:
     st.sidebar.subheader("Data and comparison")
     values.update({c.key: c.render() for c in (*probe.CONTROLS, LOSS, COMPARE, COMPARE_BN)})
     asked = probe.ProbeSettings(network.from_widgets(values), values["batch"], values["input"], values["loss"])
-    wanted = Settings(asked, tuple(values["compare"]), values["compare_bn"])
+    wanted = Settings(asked, tuple(values["compare"]), values["compare_bn"],
+                      st.session_state.get(MAX_NORM.key, MAX_NORM.default))
     s, notes = _fit_overlays(wanted, budget.cap_depth(asked.net.depth, asked.net.width, asked.net.init))
     used, budget_notes = probe.budgeted(asked, 1 + len(s.overlays()), [o.net.init for _, o in s.overlays()])
     s = replace(s, probe=used)

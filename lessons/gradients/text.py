@@ -6,10 +6,10 @@ import math
 from engine.verdict import Kind, gradient_ratio, gradient_verdict, tiny_weight_gradients
 
 INTRO = ("One backward pass from a loss at the output down to layer 1. **Look at the slope of ‖∂L/∂a‖** (the "
-         "signal the backward pass carries, right chart): flat means every layer receives a gradient of the same "
-         "size; falling towards layer 1 means it **vanishes** on the way back, rising means it **explodes**. "
-         "‖∂L/∂W‖ (left) is what updates each layer: it also carries the size of the forward signal, so it can be "
-         "flat and still tiny. Overlay other initializers or batch norm to compare them on the same axes.")
+         "signal the backward pass carries): flat means every layer receives a gradient of the same size; falling "
+         "towards layer 1 means it **vanishes** on the way back, rising means it **explodes**. ‖∂L/∂W‖ is what "
+         "updates each layer: it also carries the size of the forward signal, so it can be flat and still tiny. "
+         "Overlay other initializers or batch norm to compare them on the same axes.")
 BACKWARD_RULE = (r"\frac{\partial L}{\partial a_{l-1}} = \left(\frac{\partial L}{\partial a_l} \odot "
                  r"\varphi'(z_l)\right) W_l^{\top},\qquad \frac{\operatorname{rms}(\partial L/\partial a_{l-1})}"
                  r"{\operatorname{rms}(\partial L/\partial a_l)} \approx \sqrt{n_l\,\operatorname{Var}(w)\,"
@@ -18,6 +18,22 @@ BACKWARD_RULE = (r"\frac{\partial L}{\partial a_{l-1}} = \left(\frac{\partial L}
 
 def verdict(result):
     return gradient_verdict(result.stats)
+
+
+def batch_norm_note(result) -> str | None:
+    """With batch norm: why the gradients can grow although the forward spread is level (a known result)."""
+    v, stats = verdict(result), result.stats
+    if v.kind.value not in ("growing", "exploding"):
+        return None
+    a = [r["a_std"] for r in stats]
+    return (f"**Batch norm fixes the forward pass, not (at initialization) the backward one.** The forward spread is "
+            f"level — std {a[0]:.3g} at layer 1, {a[-1]:.3g} at layer {len(a)} (the activations lesson shows it) — "
+            f"yet {v.text}. This is real and known: at initialization a batch-normalized network's gradients grow "
+            "exponentially with depth (Yang et al., *A mean field theory of batch normalization*, 2019). Going back "
+            "through a BN layer divides the gradient by the batch's σ_B and removes its mean and its component along "
+            "x̂; the per-layer factor √(n·Var(w)·E[φ′²]·γ²/σ²_B) shown below stays a little above 1, and that "
+            "compounds. Training still works with a moderate learning rate: the first steps shrink the effect "
+            "(see the training lesson).")
 
 
 def side_notes(result) -> list:
@@ -51,3 +67,24 @@ def notice(stats) -> str:
             f"{0.8 ** (L - 1):.2g} and 1.1^{L - 1} = {1.1 ** (L - 1):.3g}. "
             "Xavier/He choose Var(w) to make the factor 1; batch norm divides by each layer's spread so it stays "
             "near 1.")
+
+
+def clipping_text(c) -> str:
+    """What the clip did, with the numbers: the same direction, a shorter length."""
+    total = float((c.before ** 2).sum() ** 0.5)
+    if total <= c.max_norm:
+        return (f"The total norm ‖∂L/∂W‖ = {total:.3g} is already below {c.max_norm:g}: clipping leaves the gradient "
+                "alone. Move the slider below it.")
+    return (f"The total norm over every layer is {total:.3g}; clipping to {c.max_norm:g} multiplies **every layer by "
+            f"the same {c.max_norm / total:.3g}**, so the lines stay parallel on the log axis and the update keeps its "
+            f"direction exactly (cosine with the unclipped gradient: {c.cos_global:.6f}); only its length changes. "
+            f"Clipping each layer on its own instead caps the large layers and leaves the small ones: the direction "
+            f"changes (cosine {c.cos_per_layer:.4f}).")
+
+
+def table(stats):
+    """The per-layer numbers the charts show, for the table and its CSV."""
+    import pandas as pd
+    columns = ["layer", "grad_W_norm", "grad_a_norm", "grad_z_norm", "factor_measured", "factor_predicted",
+               "phi_prime_sq", "n_var_w", "bn_gain_sq", "grad_nonfinite", "grad_zero"]
+    return pd.DataFrame(stats)[columns]

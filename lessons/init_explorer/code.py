@@ -59,6 +59,11 @@ def library_code(init: str, params: dict, fan_in: int, fan_out: int) -> tuple[st
                           ["`a=√5` gives gain √(2/(1+5)) = √(1/3), so the bound is √(1/3)·√(3/n_in) = 1/√n_in. "
                            "nn.Linear's bias is also U(±1/√n_in), not 0 as in this app. Keras has no such preset."]),
     }
+    entries["lsuv"] = ("nn.init.orthogonal_(w)\n# LSUV: on a batch x (rows ~ N(0, I)), repeat\n"
+                       "#   w.div_((x @ w.T).var().sqrt())\n# until |Var(x @ w.T) - 1| < 0.1, layer by layer",
+                       "# no built-in LSUV: orthogonal start, then the same loop\n", "keras.initializers.Orthogonal()",
+                       ["Neither library ships LSUV (Mishkin & Matas 2016): start orthogonal, then rescale each layer "
+                        "on a batch of data until its output variance is 1, from the first layer to the last."])
     torch, comment, expr, notes = entries[init]
     if init != "torch_default":
         torch = f"w = torch.empty({fan_out}, {fan_in})   # (out, in)\n" + torch

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine import initializers, symmetry
+from engine import initializers, symmetry, theory
+from engine.mlp import MLP, MLPConfig
 from lessons.init_explorer.settings import Settings
 from ui.cache import cached
 
@@ -29,6 +30,7 @@ class Result:
     tied_init: tuple
     random: symmetry.TieRun
     random_init: tuple
+    lsuv: tuple | None = None                  # LSUV only: (passes this layer took, std of W after them)
 
 
 def sample_shape(init: str, fan_in: int, fan_out: int) -> tuple[int, int]:
@@ -95,6 +97,15 @@ def run(s: Settings) -> Result:
     shape = sample_shape(s.init, s.fan_in, s.fan_out)
     w = initializers.initialize(s.init, shape, np.random.default_rng(s.seed), dtype=np.float32, **params)
     tied, rand = tie_inits(s, d.std == 0)
-    return Result(d, summarize(w, d), sweep(s.init, s.fan_out, params), symmetry.second_moment(s.activation),
-                  symmetry.variance_preserving_gain(s.activation), symmetry.train_tiny(*tied, seed=s.seed), tied,
-                  symmetry.train_tiny(*rand, seed=s.seed), rand)
+    return Result(d, summarize(w, d), sweep(s.init, s.fan_out, params), theory.second_moment(s.activation),
+                  theory.variance_preserving_gain(s.activation), symmetry.train_tiny(*tied, seed=s.seed), tied,
+                  symmetry.train_tiny(*rand, seed=s.seed), rand, lsuv_layer(s, shape))
+
+
+def lsuv_layer(s: Settings, shape: tuple[int, int]) -> tuple | None:
+    """For LSUV: the passes this layer takes as the first layer of a network (unit-variance input x), and
+    the std of its weights after them; None for the other initializers."""
+    if s.init != "lsuv":
+        return None
+    net = MLP(MLPConfig(shape, activation=s.activation, init="lsuv", seed=s.seed))
+    return net.lsuv_passes[0], float(net.weights[0].std(dtype=np.float64))

@@ -73,9 +73,8 @@ def sweep_figure(sw: dict, init: str, fan_in: int, fan_out: int, std_now: float)
     everything = [std for _, std in sw["groups"]] + [sw["current"], [std_now]]
     fig.update_xaxes(type="log", range=[-0.05, math.log10(4096) + 0.05], tickvals=4 ** np.arange(7))
     fig.update_yaxes(type="log", range=_half_decades(np.concatenate([np.ravel(v) for v in everything])), dtick=1)
-    fig.update_layout(legend=dict(orientation="v", x=1.02, xanchor="left", y=1.0, yanchor="top"),
-                      margin=dict(r=20))
-    return fig
+    fig.update_layout(height=theme.HEIGHT + 110, margin=dict(b=160))   # the legend under the plot, as everywhere:
+    return fig                                                          # beside it, it squeezes a phone's plot
 
 
 def _half_decades(values) -> list | None:

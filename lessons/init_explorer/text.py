@@ -130,9 +130,16 @@ def symmetry_intro(steps: int, lr: float) -> str:
 
 
 def symmetry_caption(r, steps: int) -> str:
-    return (f"Loss after {steps} steps: {r.tied.loss[-1]:.3f} with equal weights, {r.random.loss[-1]:.3f} with "
-            "random ones. With zeros and tanh nothing in W₁ moves at all: tanh(0) = 0 and W₂ = 0, so both layers' "
-            "weight gradients are exactly 0 and only the output bias learns.")
+    """The two runs' losses, and what they do and do not show: breaking the tie is necessary, not sufficient."""
+    tied, rand = r.tied.loss[-1], r.random.loss[-1]
+    text = (f"Loss after {steps} steps: {tied:.3f} with equal weights ({int(r.tied.distinct[-1])} distinct unit), "
+            f"{rand:.3f} with random ones ({int(r.random.distinct[-1])} distinct units). ")
+    if rand >= tied:
+        text += ("Here the random start has **not** won yet: its weights are so small that tanh's units barely move "
+                 "in 20 steps. Random weights break the tie (4 distinct units, which can learn 4 different things), "
+                 "but they still need a sensible size: breaking symmetry is necessary, not sufficient. ")
+    return text + ("With zeros and tanh nothing in W₁ moves at all: tanh(0) = 0 and W₂ = 0, so both layers' weight "
+                   "gradients are exactly 0 and only the output bias learns.")
 
 
 def orthogonal_cap(s, shape) -> str:
@@ -140,3 +147,12 @@ def orthogonal_cap(s, shape) -> str:
     return (f"A {s.fan_in}×{s.fan_out} orthogonal matrix needs a QR that takes seconds, so this draws "
             f"{shape[0]}×{shape[1]}: exactly distributed like {k} of the full matrix's orthonormal columns (or rows), "
             "with the same σ.")
+
+
+def lsuv_note(s, passes: int, std_after: float) -> str:
+    """What LSUV did to this layer: its passes and the std it ended at."""
+    return (f"**LSUV** starts from the orthogonal draw shown below, then rescales the layer on a batch of 256 inputs "
+            f"x ~ N(0, I) until its output variance is within 0.1 of 1: this layer took **{passes} pass"
+            f"{'es' if passes != 1 else ''}** and ended at σ = {std_after:.4g} (1/√n_in = {s.fan_in ** -0.5:.4g} gives "
+            "unit output variance for unit-variance inputs). In a deep network every layer is rescaled in turn on "
+            "the activations the layers before it produce.")

@@ -69,14 +69,16 @@ def std_by_layer(stats, view: str = "a") -> go.Figure:
     return fig
 
 
-def fractions_by_layer(stats) -> go.Figure:
-    """Saturated (tanh/sigmoid) and dead (ReLU-like) shares per layer, 0-100%."""
+def fractions_by_layer(stats, broken_from: int | None = None) -> go.Figure:
+    """Saturated (tanh/sigmoid) and dead (ReLU-like) shares per layer, 0-100%; gaps from an overflowed layer on."""
     x = _layers(stats)
     fig = figure("Saturated and dead units", "layer", "share of units (%)")
     for key, name, color in [("saturated", "saturated: |a| within 1% of a bound", PALETTE[3]),
                              ("dead", "a = 0 (share of entries)", PALETTE[4]),
                              ("dead_units", "dead units: a = 0 on the whole batch", PALETTE[0])]:
         y = finite([r[key] for r in stats]) * 100
+        if broken_from is not None:
+            y[broken_from - 1:] = np.nan                  # overflowed layers have no share: a gap, not 0%
         if np.isfinite(y).any():
             fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", name=name, line=dict(color=color),
                                      marker=dict(size=5)))
@@ -86,15 +88,19 @@ def fractions_by_layer(stats) -> go.Figure:
 
 
 def grad_norms(runs: dict, key: str, title: str, y_title: str) -> go.Figure:
-    """One line per run ({label: stats}) of a gradient norm against layer, on a log axis."""
+    """One line per run ({label: stats}) of a gradient norm against layer, on a log axis. A run whose norm is
+    exactly 0 at some layers cannot be drawn there on a log axis: its legend says so instead of it vanishing."""
     fig = figure(title, "layer (1 = nearest the input)", y_title)
     everything = []
     for i, (label, stats) in enumerate(runs.items()):
         y = [r[key] for r in stats]
         everything += y
-        fig.add_trace(go.Scatter(x=_layers(stats), y=positive(y), mode="lines+markers", name=label,
+        zero = sum(1 for v in y if v == 0)
+        name = label if not zero else (f"{label}: exactly 0 at every layer (not drawable on a log axis)"
+                                       if zero == len(y) else f"{label}: exactly 0 at {zero} layers (gaps)")
+        fig.add_trace(go.Scatter(x=_layers(stats), y=positive(y), mode="lines+markers", name=name,
                                  line=dict(color=PALETTE[i % len(PALETTE)], width=3 if i == 0 else 2),
-                                 marker=dict(size=5)))
+                                 marker=dict(size=5), visible=True if zero < len(y) else "legendonly"))
     log_axis(fig, everything)
     depth = max(len(s) for s in runs.values())
     fig.update_xaxes(range=[0.5, depth + 0.5])

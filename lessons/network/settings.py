@@ -15,7 +15,7 @@ from ui.widgets import Choice, LogSlider, Slider, Toggle, log_options
 
 # widget / URL key -> NetworkSettings field
 FIELDS = {"depth": "depth", "width": "width", "act": "activation", "init": "init", "scale": "weight_scale",
-          "bias": "bias", "bn": "batch_norm", "seed": "seed"}
+          "bias": "bias", "bias_std": "bias_std", "bn": "batch_norm", "seed": "seed"}
 
 # One control per initializer parameter: the same key means the same thing, with the same bounds, on every page.
 INIT_PARAMS = {
@@ -35,8 +35,11 @@ SCALE = LogSlider("scale", "extra weight multiplier × (log)", log_options(-3, 3
                        "Try 0.8 or 1.2 with a deep net: the signal changes by about that factor per layer.")
 BN = Toggle("bn", "batch norm", False, help="Normalize z over the batch in every layer, before φ")
 BIAS = Slider("bias", "bias init b", -1.0, 1.0, 0.0, 0.05)
+BIAS_STD = Slider("bias_std", "bias spread σ_b", 0.0, 5.0, 0.0, 0.1,
+                  help="Each bias b ~ N(bias, σ_b²): the mean-field theory's σ_b. Large random biases push z into "
+                       "tanh's flat ends without large weights.")
 SEED = Slider("seed", "seed", 0, 9999, 0, help="The same seed draws the same weights and data")
-CONTROLS = (DEPTH, WIDTH, ACTIVATION, INIT, *INIT_PARAMS.values(), SCALE, BIAS, BN, SEED)
+CONTROLS = (DEPTH, WIDTH, ACTIVATION, INIT, *INIT_PARAMS.values(), SCALE, BIAS, BIAS_STD, BN, SEED)
 
 
 @dataclass(frozen=True)
@@ -49,13 +52,15 @@ class NetworkSettings:
     init_params: tuple = ()          # sorted (name, value) pairs of the initializer's own parameters
     weight_scale: float = SCALE.default
     bias: float = BIAS.default
+    bias_std: float = BIAS_STD.default
     batch_norm: bool = BN.default
     seed: int = SEED.default
 
     def config(self, widths: tuple | None = None, **override) -> MLPConfig:
         """The MLPConfig of these settings (widths default to width x depth, square)."""
         kw = dict(widths=widths or (self.width,) * (self.depth + 1), activation=self.activation, init=self.init,
-                  init_params=dict(self.init_params), batch_norm=self.batch_norm, seed=self.seed, bias=self.bias)
+                  init_params=dict(self.init_params), batch_norm=self.batch_norm, seed=self.seed, bias=self.bias,
+                  bias_std=self.bias_std)
         return MLPConfig(**{**kw, **override})
 
     def widget_values(self) -> dict:
@@ -89,5 +94,5 @@ def render_network(where=None) -> dict:
     side.subheader("Initialization")
     values["init"] = INIT.render(side)
     values.update({c.key: c.render(side) for c in init_param_controls(values["init"])})
-    values.update({c.key: c.render(side) for c in (SCALE, BIAS, BN, SEED)})
+    values.update({c.key: c.render(side) for c in (SCALE, BIAS, BIAS_STD, BN, SEED)})
     return values

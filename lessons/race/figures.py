@@ -28,8 +28,15 @@ def last_step(traj) -> int:
     return traj.diverged_step - 1 if traj.diverged else len(traj.loss) - 1
 
 
+TWIN_COLOR = "#8c564b"    # the second copy of an optimizer: brown, dashed, whatever the optimizer
+
+
 def _color(traj) -> str:
-    return COLORS.get(traj.optimizer, PALETTE[-1])
+    return TWIN_COLOR if traj.label != traj.optimizer else COLORS.get(traj.optimizer, PALETTE[-1])
+
+
+def _dash(traj) -> str:
+    return "dash" if traj.label != traj.optimizer else "solid"
 
 
 def _frame_steps(steps: int, max_frames: int) -> np.ndarray:
@@ -83,7 +90,7 @@ def _add_paths(fig: go.Figure, surface, trajs: list, shown: np.ndarray) -> list:
         xy = traj.xy[drawn].astype(np.float32)
         per_run.append((drawn, xy))
         fig.add_trace(go.Scatter(x=xy[:, 0], y=xy[:, 1], customdata=drawn.astype(np.int32), mode="lines+markers",
-                                 name=traj.label, line=dict(color=_color(traj), width=2),
+                                 name=traj.label, line=dict(color=_color(traj), width=2, dash=_dash(traj)),
                                  marker=dict(size=4, color=_color(traj)),
                                  hovertemplate=f"{traj.label}, step %{{customdata}}<br>({ax}, {ay}) = "
                                                "(%{x:.4g}, %{y:.4g})<extra></extra>"))
@@ -168,7 +175,8 @@ def loss_figure(surface, runs: dict, tol: float) -> go.Figure:
         y = finite(traj.loss) if saddle else positive(traj.loss - surface.min_value)
         everything += list(y[np.isfinite(y)])
         color = _color(traj)
-        fig.add_trace(go.Scatter(x=t, y=y, mode="lines", name=traj.label, line=dict(color=color, width=2),
+        fig.add_trace(go.Scatter(x=t, y=y, mode="lines", name=traj.label,
+                                 line=dict(color=color, width=2, dash=_dash(traj)),
                                  hovertemplate=f"{traj.label}, step %{{x}}: %{{y:.3g}}<extra></extra>"))
         if traj.diverged:
             last = last_step(traj)

@@ -5,52 +5,78 @@ import math
 
 import numpy as np
 
+from engine import tuning
 from lessons.race.figures import last_step
 
 
-def goal(surface, tol: float):
-    """(sentence, test on the loss array): what 'reached' means on this surface."""
+def goal(surface, tol: float) -> str:
+    """What 'reached' means on this surface, in words (tuning.steps_to_goal is the test)."""
     if surface.min_value is None:
-        return "f < −1 (escaped the saddle)", lambda loss: loss < -1.0
-    return f"f − f* < {tol:g}", lambda loss: loss - surface.min_value < tol
+        return "f < −1 (escaped the saddle)"
+    return f"f − f* < {tol:g}"
 
 
-def summary(surface, runs: dict, tol: float) -> list[dict]:
-    """One row per run: final loss, distance to the nearest minimum (or the saddle point), first step at the goal."""
+def reached_column(surface, tol: float) -> str:
+    return f"stays at {goal(surface, tol)} from step"
+
+
+def summary(surface, runs: dict, tol: float, used: dict) -> list[dict]:
+    """One row per run: its hyperparameters, final loss, distance to the nearest minimum (or the saddle point),
+    and the step from which it stays at the goal to the end (a run that only touches it once has not reached it)."""
     saddle = surface.min_value is None
     targets = np.array(surface.minima or [(0.0, 0.0)], dtype=np.float64)
-    reached_text, reached = goal(surface, tol)
+    column = reached_column(surface, tol)
     rows = []
-    for traj in runs.values():
-        with np.errstate(invalid="ignore"):
-            hits = np.flatnonzero(reached(traj.loss))
-        end = traj.xy[-1]
-        row = {"optimizer": traj.label, "learning rate": traj.hyper["lr"], "final f": float(traj.loss[-1])}
+    for label, traj in runs.items():
+        hyper = used[label]
+        heavy_ball = traj.optimizer in ("momentum", "nesterov")
+        row = {"optimizer": label, "learning rate": hyper["lr"],
+               "β": hyper["momentum"] if heavy_ball else math.nan, "final f": float(traj.loss[-1])}
         if not saddle:
             row["final f − f*"] = max(float(traj.loss[-1]) - surface.min_value, 0.0) if not traj.diverged else math.nan
         distance = "distance to the saddle point" if saddle else "distance to the nearest minimum"
-        row[distance] = float(np.min(np.hypot(*(end - targets).T))) if not traj.diverged else math.nan
-        row[f"first step with {reached_text}"] = int(hits[0]) if hits.size else None
-        row["status"] = (f"diverged at step {traj.diverged_step}" if traj.diverged
-                         else "reached" if hits.size else "not reached")
+        row[distance] = float(np.min(np.hypot(*(traj.xy[-1] - targets).T))) if not traj.diverged else math.nan
+        settled = tuning.steps_to_goal(traj.loss, surface.min_value, tol)
+        row[column] = settled
+        row["status"] = _status(traj, settled, saddle)
         rows.append(row)
     return rows
 
 
-def verdict(rows: list[dict], reached_text: str, steps: int) -> str:
-    """One sentence on the race from summary() rows: who reached the goal first, who did not, who diverged."""
-    column = f"first step with {reached_text}"
+def _status(traj, settled, saddle: bool) -> str:
+    if traj.diverged and saddle and settled is not None:
+        return f"escaped (ran off towards −∞ at step {traj.diverged_step})"
+    if traj.diverged:
+        return f"diverged at step {traj.diverged_step}"
+    return "reached" if settled is not None else "not reached"
+
+
+def verdict(rows: list[dict], surface, tol: float, steps: int) -> str:
+    """One sentence on the race from summary() rows: who settled at the goal first, who did not, who diverged."""
+    column = reached_column(surface, tol)
     done = sorted((r[column], r["optimizer"]) for r in rows if r[column] is not None)
     parts = []
     if done:
-        parts.append(f"First to {reached_text}: " + ", then ".join(f"**{n}** (step {t})" for t, n in done) + ".")
+        parts.append(f"First to settle at {goal(surface, tol)}: "
+                     + ", then ".join(f"**{n}** (step {t})" for t, n in done) + ".")
     short = [r["optimizer"] for r in rows if r[column] is None and not r["status"].startswith("diverged")]
     if short:
-        parts.append(f"Not there after {steps} steps: {', '.join(short)}.")
+        parts.append(f"Not settled there after {steps} steps: {', '.join(short)}.")
     blown = [r["optimizer"] for r in rows if r["status"].startswith("diverged")]
     if blown:
         parts.append(f"Diverged: {', '.join(blown)}.")
     return " ".join(parts)
+
+
+def tuned_note(tuned: dict) -> str:
+    """Markdown: the learning rate (and beta) the sweep chose for each run, and how many it tried."""
+    parts = []
+    for label, t in tuned.items():
+        beta = "" if t.momentum is None else f", β = {t.momentum:g}"
+        parts.append(f"**{label}**: lr = {t.lr:g}{beta} ({len(t.sweep)} settings tried)")
+    return ("Tuned: each run got the learning rate" + (" and β" if any(t.momentum is not None for t in tuned.values())
+            else "") + " that settles at the goal first on this very race (a log grid, 4 per decade from 1e-4 to "
+            "10, then refined around the best). " + "; ".join(parts) + ".")
 
 
 def notes(surface, runs: dict) -> list[str]:
@@ -113,3 +139,13 @@ def ema_text(beta: float, betas: tuple) -> tuple[str, str, str, str]:
 def rule(name: str, lines: tuple[str, ...]) -> str:
     """An optimizer's update rule (the engine's own lines, in the order its code runs) as one aligned block."""
     return r"\begin{aligned}&\textbf{" + name + r"}\text{, each step:}\\ &" + r"\\ &".join(lines) + r"\end{aligned}"
+
+
+def loss_csv(runs: dict) -> str:
+    """f at every step of every run, one column per run (empty after a divergence): the numbers the charts show."""
+    import pandas as pd
+    table = pd.DataFrame({"step": np.arange(len(next(iter(runs.values())).loss))})
+    for label, traj in runs.items():
+        table[f"{label}: f"] = traj.loss
+        table[f"{label}: x"], table[f"{label}: y"] = traj.xy[:, 0], traj.xy[:, 1]
+    return table.to_csv(index=False)

@@ -13,10 +13,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_page(path: str, query: dict | None = None) -> AppTest:
-    """Run one page script (as the router would) with the given URL query parameters."""
-    at = AppTest.from_file(str(ROOT / path), default_timeout=TIMEOUT)
+    """Run one page through the router (app.py), as a browser opening its link with these query parameters."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    if path != "app.py":
+        at.switch_page(path)
     at.run()
     return at
 

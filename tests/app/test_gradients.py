@@ -4,7 +4,7 @@ import pytest
 from engine.mlp import MLPConfig
 from engine.probe import probe
 from engine.verdict import gradient_ratio
-from tests.app.pagetest import figures, run_page, same_data, widget
+from tests.app.pagetest import figures, run_page, same_data, texts, widget
 
 PAGE = "pages/gradients.py"
 
@@ -12,8 +12,9 @@ PAGE = "pages/gradients.py"
 def test_runs_at_defaults():
     at = run_page(PAGE)
     assert not at.exception
-    assert len(figures(at)) == 4
-    assert "every layer gets a signal" in at.success[0].value
+    assert len(figures(at)) == 5                        # dW, da, histogram, factors, clipping
+    assert "every layer gets a signal" in at.success[0].value and "per layer going back" in at.success[0].value
+    assert not any(w in texts(at) for w in ("left chart", "right chart", "(left)", "(right)"))
 
 
 def test_small_weights_vanish():
@@ -49,3 +50,37 @@ def test_zero_init_says_nothing_can_learn():
     at = run_page(PAGE, {"init": "zeros"})
     assert not at.exception
     assert "exactly 0" in (at.warning[0].value if at.warning else at.error[0].value)
+
+
+def test_an_overlay_with_exactly_zero_gradients_says_so():
+    at = run_page(PAGE, {"compare": ["zeros"]})
+    names = [t["name"] for t in figures(at)[0]["data"]]
+    assert any(n.startswith("zeros: exactly 0 at every layer") for n in names)
+
+
+def test_many_decades_get_a_readable_tick_step():
+    at = run_page(PAGE, {"init": "normal", "std": "0.01", "depth": "100", "width": "64"})
+    axis = figures(at)[1]["layout"]["yaxis"]
+    decades = axis["range"][1] - axis["range"][0]
+    assert decades > 20 and decades / axis["dtick"] <= 12
+
+
+def test_clipping_keeps_the_direction_and_scales_every_layer_alike():
+    import numpy as np
+    at = run_page(PAGE, {"depth": "6", "width": "48", "max_norm": "0.1"})
+    fig = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("Clipping"))
+    y = {t["name"]: np.asarray(t["y"], float) for t in fig["data"]}
+    before, clipped = y["before clipping"], y["global clip (torch's clip_grad_norm_)"]
+    total = float(np.sqrt((before ** 2).sum()))
+    np.testing.assert_allclose(clipped, before * 0.1 / (total + 1e-6), rtol=1e-9)
+    assert np.sqrt((clipped ** 2).sum()) == pytest.approx(0.1, rel=1e-5)
+    text = texts(at)
+    assert "cosine with the unclipped gradient: 1.000000" in text
+    per_layer = y["each layer clipped on its own"]
+    assert np.ptp(np.log(per_layer / before)) > 0.1          # per-layer clipping changes the relative sizes
+
+
+def test_per_layer_numbers_download_as_csv():
+    at = run_page(PAGE)
+    assert at.download_button[0].label == "Download CSV"
+    assert list(at.dataframe[0].value["layer"]) == list(range(1, 11))

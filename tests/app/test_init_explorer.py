@@ -8,18 +8,16 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine import initializers, symmetry
+from engine import initializers, symmetry, theory
 from lessons.init_explorer import compute
+from tests.app.pagetest import run_page
 
 # AppTest resolves a relative path against the calling file, so give it the page's absolute path
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "init_explorer.py")
 
 
 def run(**query) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
+    at = run_page("pages/init_explorer.py", query)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -187,7 +185,7 @@ def test_activation_without_a_pytorch_gain_says_so():
     at = run(act="gelu")
     text = " ".join(m.value for m in at.markdown)
     assert "PyTorch has no gain for gelu" in text
-    assert f"{symmetry.variance_preserving_gain('gelu'):.4g}" in text
+    assert f"{theory.variance_preserving_gain('gelu'):.4g}" in text
 
 
 def test_library_spellings_flag_keras_truncation():

@@ -2,14 +2,15 @@
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from engine import ema, surfaces
+from engine import ema, race_defaults, surfaces, tuning
 from lessons.race import settings as rc
 from tests.app.pagetest import figures, run_page, spec_sizes, texts
 
 PAGE = "pages/optimizer_race.py"
-PRESET = {"surface": "bowl", "condition": "50", "angle": "30", "opt": ["sgd", "adam"]}   # the home page's link
+REACHED = "stays at f − f* < 0.001 from step"
 
 
 def paths(at):
@@ -40,17 +41,22 @@ def test_defaults_run_and_draw_three_charts_and_a_table():
     assert set(path_traces(paths(at))) == set(rc.OPT.default)
 
 
-def test_default_paths_are_the_engines_race():
+def test_default_race_is_the_engines_with_the_tuned_defaults():
+    """The default race is fair: every optimizer races with its tuned learning rate (and beta)."""
     at = run_page(PAGE)
-    s = surfaces.make("rosenbrock")
-    lrs = dict(zip(rc.OPTIMIZER_NAMES, rc.LR_DEFAULTS["rosenbrock"]))
-    runs = {"sgd": ("sgd", {"lr": lrs["sgd"]}), "momentum": ("momentum", {"lr": lrs["momentum"], "momentum": 0.9}),
-            "adam": ("adam", {"lr": lrs["adam"], "betas": (0.9, 0.999), "bias_correction": True})}
-    expected = engine_race(s, runs, s.start, rc.STEPS.default)
+    s = surfaces.make("bowl")
+    runs = {"sgd": ("sgd", race_defaults.default_hyper("bowl", "sgd")),
+            "momentum": ("momentum", race_defaults.default_hyper("bowl", "momentum")),
+            "adam": ("adam", {**race_defaults.default_hyper("bowl", "adam"), "betas": (0.9, 0.999),
+                              "bias_correction": True})}
+    steps = race_defaults.TUNED_FOR["bowl"]
+    expected = engine_race(s, runs, s.start, steps)
     drawn = path_traces(paths(at))
+    table = at.dataframe[0].value.set_index("optimizer")
     for name, traj in expected.items():
         x, y = drawn[name]
-        assert len(x) == rc.STEPS.default + 1                     # 200 steps: every step is drawn
+        assert len(x) == steps + 1                                # 200 steps: every step is drawn
+        assert table.loc[name, REACHED] == race_defaults.DEFAULTS["bowl"][name].steps_to_goal
         np.testing.assert_allclose(x, traj.xy[:, 0], rtol=1e-6, atol=1e-6)   # float32 on the wire
         np.testing.assert_allclose(y, traj.xy[:, 1], rtol=1e-6, atol=1e-6)
         np.testing.assert_allclose(loss_traces(figures(at)[1])[name], traj.loss - s.min_value, rtol=1e-12)
@@ -81,12 +87,12 @@ def test_changing_a_key_widget_changes_the_charts_data(kind, key, value):
 @pytest.mark.parametrize("surface", list(surfaces.SURFACES))
 def test_switching_surface_resets_lr_and_start_to_its_defaults(surface):
     at = run_page(PAGE)
-    at.select_slider(key="lr_sgd").set_value(0.5).run()          # a user choice on rosenbrock...
+    at.select_slider(key="lr_sgd").set_value(0.5).run()          # a user choice on the bowl...
     at.selectbox(key="surface").set_value(surface).run()
     assert not at.exception
     s = surfaces.SURFACES[surface]
-    expected_lr = rc.LR_DEFAULTS[surface][rc.OPTIMIZER_NAMES.index("sgd")]
-    if surface != "rosenbrock":                                  # ...is replaced by the new surface's default
+    expected_lr = race_defaults.DEFAULTS[surface]["sgd"].lr
+    if surface != "bowl":                                        # ...is replaced by the new surface's default
         assert at.select_slider(key="lr_sgd").value == pytest.approx(expected_lr)
         assert at.slider(key="x0").value == pytest.approx(s.start[0])
         assert at.slider(key="y0").value == pytest.approx(s.start[1])
@@ -97,22 +103,17 @@ def test_switching_surface_resets_lr_and_start_to_its_defaults(surface):
     assert not at.exception
 
 
-def test_home_preset_link_sets_its_widgets_and_runs_that_race():
-    at = run_page(PAGE, PRESET)
+def test_tune_gives_each_run_the_sweeps_best_rate_and_says_so():
+    at = run_page(PAGE, {"condition": "50", "opt": ["sgd", "rmsprop"], "tune": "true"})
     assert not at.exception
-    assert at.selectbox(key="surface").value == "bowl"
-    assert at.select_slider(key="condition").value == 50
-    assert at.slider(key="angle").value == 30
-    assert at.multiselect(key="opt").value == ["sgd", "adam"]
-    assert not any("adjusted" in w.value for w in at.warning)
-    s = surfaces.make("bowl", condition=50.0, angle=30.0)
-    lrs = dict(zip(rc.OPTIMIZER_NAMES, rc.LR_DEFAULTS["bowl"]))
-    runs = {"sgd": ("sgd", {"lr": lrs["sgd"]}),
-            "adam": ("adam", {"lr": lrs["adam"], "betas": (0.9, 0.999), "bias_correction": True})}
-    expected = engine_race(s, runs, s.start, rc.STEPS.default)
-    x, _ = path_traces(paths(at))["sgd"]
-    np.testing.assert_allclose(x, expected["sgd"].xy[:, 0], rtol=1e-6, atol=1e-6)
-    assert "1 − η = -0.7" in texts(at) and "zig-zag" in texts(at)   # the bowl's note uses the settings
+    s = surfaces.make("bowl", condition=50.0)
+    table = at.dataframe[0].value.set_index("optimizer")
+    for name in ("sgd", "rmsprop"):
+        best = tuning.tune(s, name, s.start, 200, 1e-3)
+        assert table.loc[name, "learning rate"] == best.lr
+        assert table.loc[name, REACHED] == best.steps_to_goal
+        assert f"**{name}**: lr = {best.lr:g}" in texts(at)
+    assert "lr_sgd" not in [w.key for w in at.select_slider]      # tuned: no slider to contradict it
 
 
 def test_hostile_url_is_clamped_with_a_visible_notice():
@@ -125,11 +126,11 @@ def test_hostile_url_is_clamped_with_a_visible_notice():
         assert f"`{key}" in shown, key
     assert "<script>" not in shown
     assert at.slider(key="steps").value == 1000
-    assert at.select_slider(key="lr_sgd").value == pytest.approx(rc.LR_DEFAULTS["rosenbrock"][0])
+    assert at.select_slider(key="lr_sgd").value == pytest.approx(race_defaults.DEFAULTS["bowl"]["sgd"].lr)
     assert at.selectbox(key="surface").value == rc.SURFACE.default
     assert at.multiselect(key="opt").value == list(rc.OPT.default)
-    assert at.slider(key="x0").value == pytest.approx(surfaces.SURFACES["rosenbrock"].start[0])
-    assert at.slider(key="y0").value == pytest.approx(3.0)       # clamped to the top of rosenbrock's window
+    assert at.slider(key="x0").value == pytest.approx(surfaces.SURFACES["bowl"].start[0])
+    assert at.slider(key="y0").value == pytest.approx(3.0)       # clamped to the top of the bowl's window
     assert len(at.get("plotly_chart")) == 3
 
 
@@ -143,18 +144,30 @@ def test_table_numbers_equal_the_engines_race():
     runs = {"sgd": ("sgd", {"lr": 0.5}), "momentum": ("momentum", {"lr": 0.1, "momentum": 0.8}),
             "adam": ("adam", {"lr": 0.05, "betas": (0.85, 0.999), "bias_correction": True})}
     expected = engine_race(s, runs, (2.0, -1.0), 60)
-    reach = "first step with f − f* < 0.001"
     for _, row in table.iterrows():
         traj = expected[row["optimizer"]]
         assert row["final f"] == pytest.approx(traj.loss[-1], rel=1e-12, abs=1e-300)
         assert row["final f − f*"] == pytest.approx(max(traj.loss[-1], 0.0), rel=1e-12, abs=1e-300)
         assert row["distance to the nearest minimum"] == pytest.approx(np.hypot(*traj.xy[-1]), rel=1e-12)
-        hits = np.flatnonzero(traj.loss < 1e-3)
-        assert (row[reach] if row[reach] == row[reach] else None) == (int(hits[0]) if hits.size else None)
-        assert row["status"] == ("reached" if hits.size else "not reached")
+        settled = tuning.steps_to_goal(traj.loss, 0.0, 1e-3)
+        assert (None if row[REACHED] is pd.NA else row[REACHED]) == settled
+        assert row["status"] == ("reached" if settled is not None else "not reached")
     assert list(table["learning rate"]) == [0.5, 0.1, 0.05]
-    first = sorted((int(np.flatnonzero(t.loss < 1e-3)[0]), n) for n, t in expected.items() if (t.loss < 1e-3).any())
-    assert f"First to f − f* < 0.001: **{first[0][1]}** (step {first[0][0]})" in texts(at)
+    assert table.set_index("optimizer").loc["momentum", "β"] == 0.8
+    first = sorted((tuning.steps_to_goal(t.loss, 0.0, 1e-3), n) for n, t in expected.items()
+                   if tuning.steps_to_goal(t.loss, 0.0, 1e-3) is not None)
+    assert f"First to settle at f − f* < 0.001: **{first[0][1]}** (step {first[0][0]})" in texts(at)
+
+
+def test_touching_the_goal_once_does_not_count():
+    """Momentum overshoots: its loss dips below the tolerance and leaves it again before it settles."""
+    at = run_page(PAGE, {"condition": "50", "opt": ["momentum"], "lr_momentum": "0.5", "mom_momentum": "0.9"})
+    s = surfaces.make("bowl", condition=50.0)
+    traj = engine_race(s, {"m": ("momentum", {"lr": 0.5, "momentum": 0.9})}, s.start, 200)["m"]
+    first_touch = int(np.flatnonzero(traj.loss < 1e-3)[0])
+    settled = tuning.steps_to_goal(traj.loss, 0.0, 1e-3)
+    assert first_touch < settled
+    assert at.dataframe[0].value.loc[0, REACHED] == settled
 
 
 def test_a_diverging_run_is_told_in_words_and_not_drawn_past_its_last_finite_step():
@@ -207,7 +220,7 @@ def test_animation_has_frames_a_play_button_and_a_step_slider():
         assert len(frames[0]["data"][i]["x"]) == 1                # ...and the first one only the start
     sizes = [len(f["data"][0]["x"]) for f in frames]
     assert sizes == sorted(sizes) and sizes[0] < sizes[-1]        # paths grow frame by frame
-    assert fig["layout"]["xaxis"]["range"] == list(surfaces.SURFACES["rosenbrock"].bounds[0])
+    assert fig["layout"]["xaxis"]["range"] == list(surfaces.SURFACES["bowl"].bounds[0])
     assert fig["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
 
 

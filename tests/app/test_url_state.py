@@ -48,8 +48,8 @@ def test_tanh_unit_normal_keeps_its_std_in_the_link():
     ("activations", {"depth": "100", "width": "1024", "batch": "2048"}, {"depth": "38", "width": "1024",
                                                                         "batch": "800"}),
     ("init", {"fan_in": "99999", "gain": "1.234"}, {"fan_in": "4096", "gain": "1.23"}),
-    ("race", {"steps": "1e9", "lr_sgd": "0.31", "surface": "bowl"}, {"steps": "1000", "lr_sgd": "0.3",
-                                                                     "surface": "bowl"}),
+    ("race", {"steps": "1e9", "lr_sgd": "0.31", "surface": "rosenbrock"}, {"steps": "1000", "lr_sgd": "0.3",
+                                                                           "surface": "rosenbrock"}),
 ])
 def test_a_clamped_link_is_written_back_as_used(page, query, written):
     at = run_page(PAGES[page], query)

@@ -14,7 +14,7 @@ from tests.e2e.browser import (
 
 # (url path, the key of a slider to move (also its URL key), minimum number of charts)
 PAGES = [
-    ("init", "fan_in", 3),
+    ("init", "seed", 3),
     ("activations", "depth", 4),
     ("gradients", "depth", 4),
     ("race", "steps", 3),

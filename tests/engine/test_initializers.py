@@ -149,10 +149,10 @@ def test_every_initializer_keeps_dtype_and_is_reproducible(name, dtype):
     np.testing.assert_array_equal(a, b)
 
 
-def test_registry_has_the_twelve_names():
+def test_registry_has_the_thirteen_names():
     assert set(init.INITIALIZERS) == {
         "zeros", "constant", "uniform", "normal", "xavier_uniform", "xavier_normal", "he_uniform",
-        "he_normal", "lecun_uniform", "lecun_normal", "orthogonal", "torch_default"}
+        "he_normal", "lecun_uniform", "lecun_normal", "orthogonal", "torch_default", "lsuv"}
 
 
 @pytest.mark.parametrize("call,match", [

@@ -61,7 +61,8 @@ def test_predicted_factor_uses_the_fan_out_on_non_square_layers():
     rng = np.random.default_rng(0)
     out = net.forward(rng.standard_normal((1024, 64)))
     net.backward(rng.standard_normal(out.shape))
-    for (measured, predicted), W in list(zip(gradient_factors(net), net.weights))[1:]:
+    for f, W in list(zip(gradient_factors(net), net.weights))[1:]:
+        measured, predicted = f["factor_measured"], f["factor_predicted"]
         assert measured == pytest.approx(predicted, rel=0.1), W.shape
         n_in, n_out = W.shape
         assert abs(predicted / measured - 1) < abs(predicted * math.sqrt(n_in / n_out) / measured - 1)

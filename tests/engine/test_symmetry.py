@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from engine import initializers, symmetry
+from engine import activations, initializers, symmetry, theory
 from engine.mlp import MLP, MLPConfig
 
 
@@ -60,7 +60,7 @@ def test_bad_arguments_raise():
     with pytest.raises(ValueError, match="unknown initializer"):
         symmetry.train_tiny("nope")
     with pytest.raises(ValueError):
-        symmetry.second_moment("relu", var=0.0)
+        theory.second_moment("relu", var=0.0)
 
 
 @pytest.mark.parametrize("act, expected", [("linear", 1.0), ("relu", math.sqrt(2.0)),
@@ -68,18 +68,18 @@ def test_bad_arguments_raise():
                                            ("selu", 1.0)])
 def test_variance_preserving_gain_matches_closed_forms(act, expected):
     # linear/relu/leaky_relu are exact; SELU's constants were chosen so E[selu(z)^2] = 1 for z ~ N(0, 1)
-    assert symmetry.variance_preserving_gain(act) == pytest.approx(expected, rel=1e-6)
+    assert theory.variance_preserving_gain(act) == pytest.approx(expected, rel=1e-6)
 
 
 def test_second_moment_against_monte_carlo_and_scaling():
     z = np.random.default_rng(0).standard_normal(2_000_000)
     for act in ("tanh", "sigmoid", "gelu", "swish", "softplus", "elu"):
-        mc = np.mean(symmetry.activations.get(act).forward(z) ** 2)
-        assert symmetry.second_moment(act) == pytest.approx(mc, rel=3e-3), act
+        mc = np.mean(activations.get(act).forward(z) ** 2)
+        assert theory.second_moment(act) == pytest.approx(mc, rel=3e-3), act
     # ReLU is positively homogeneous: E[relu(z)^2] = var / 2 for any variance
-    assert symmetry.second_moment("relu", var=4.0) == pytest.approx(2.0, rel=1e-9)
+    assert theory.second_moment("relu", var=4.0) == pytest.approx(2.0, rel=1e-9)
     # tanh's variance-preserving gain is not PyTorch's 5/3
-    assert abs(symmetry.variance_preserving_gain("tanh") - 5 / 3) > 0.05
+    assert abs(theory.variance_preserving_gain("tanh") - 5 / 3) > 0.05
 
 
 @pytest.mark.parametrize("init", ["xavier_uniform", "xavier_normal", "he_normal", "he_uniform", "lecun_normal",

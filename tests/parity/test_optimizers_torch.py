@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from engine import optimizers
-from tests.engine.test_optimizers import G, P0
+from tests.engine.test_optimizers import P0, G
 
 TORCH_CASES = [
     ("sgd", {"lr": 0.1}, "SGD", {"lr": 0.1}),

@@ -1,0 +1,33 @@
+"""Words shared by the network lessons: how saturated units and the gradients fit together, with the numbers."""
+from __future__ import annotations
+
+import math
+import statistics
+
+from engine.verdict import SATURATED
+
+
+def _finite(values) -> list[float]:
+    return [v for v in values if isinstance(v, float) and math.isfinite(v)]
+
+
+def backward_factor(stats) -> tuple[float, float, float]:
+    """(median n·Var(w), median E[phi'(z)^2], sqrt of their product): the typical backward factor's parts."""
+    nvw = statistics.median(_finite([r["n_var_w"] for r in stats]) or [math.nan])
+    e = statistics.median(_finite([r["phi_prime_sq"] for r in stats]) or [math.nan])
+    return nvw, e, math.sqrt(nvw * e) if nvw >= 0 and e >= 0 else math.nan
+
+
+def saturation_note(stats) -> str | None:
+    """When units saturate: how that squares with the gradients, with this setting's numbers (or None)."""
+    if max(_finite([r["saturated"] for r in stats]) or [0.0]) <= SATURATED:
+        return None
+    nvw, e, factor = backward_factor(stats)
+    what = ("the width outweighs the small slope, so here **gradients grow** going back although units are "
+            "saturated" if factor > 1 else "the small slope wins, so here saturation does **make gradients vanish**")
+    return (f"**Saturated units and the gradients.** A saturated unit passes back almost nothing: here "
+            f"E[φ′(z)²] = {e:.2g} (1 for a linear unit). But the backward factor per layer is "
+            f"√(n · Var(w) · E[φ′²]) = √({nvw:.3g} × {e:.2g}) = **{factor:.2g}**: {what}. Saturation makes gradients "
+            "vanish when n · Var(w) cannot make up for the small slope: moderate weights with large random biases that "
+            "push z into the flat ends (the preset *saturated and vanishing*: Xavier with σ_b = 4), or sigmoid, whose "
+            "slope is at most ¼ even unsaturated.")
