@@ -125,7 +125,17 @@ class _StepLog:
 
 
 def _run(flat, opt, data, settings, log, recorder, report) -> int | None:
-    """The training loop; returns the diverged step or None. Records before step t when t is a record step."""
+    """The loop; returns the diverged step, or None after recording the trained network.
+
+    for t = 0 .. steps-1:
+        record the network when t is a record step (t updates done)
+        L_t, g = loss and dL/dtheta on step t's batch, training mode       -> batch_loss[t], grad_norm[t]
+        stop (diverged at t) if L_t is not finite
+        g = optimizers.clip_grad_norm(g, clip) when clip is set             (one norm over all of theta)
+        lr_t = schedules.lr_at(schedule, lr, t, steps); theta' = the optimizer's step from theta with g
+        stop (diverged at t) if theta' is not finite
+        update_ratio[t] = ||W_l' - W_l|| / ||W_l|| for every layer l; theta = theta'
+    """
     X, y = data
     loss_fn, due = losses.get(settings.loss), set(record_steps(settings.steps).tolist())
     steps, clip, name, lr = settings.steps, settings.clip, settings.schedule, opt.hyper["lr"]
@@ -141,8 +151,7 @@ def _run(flat, opt, data, settings, log, recorder, report) -> int | None:
         theta = opt.step(flat.theta, grad)
         if not np.isfinite(theta).all():
             return t
-        with np.errstate(divide="ignore", invalid="ignore"):
-            log.update_ratio[t] = flat.layer_norms(theta - flat.theta) / flat.layer_norms(flat.theta)
+        log.update_ratio[t] = flat.layer_norms(theta - flat.theta) / flat.layer_norms(flat.theta)
         flat.theta[:] = theta
         report(t + 1)
     recorder.record(steps)
@@ -165,7 +174,7 @@ def train(net: MLPConfig, dataset: Dataset, settings: TrainSettings, *, on_progr
     with np.errstate(all="ignore"):
         diverged = _run(flat, opt, (dataset.X_train.astype(dtype), dataset.y_train), settings, log, recorder,
                         _progress(on_progress, settings.steps))
-        if diverged is not None and (not recorder.steps or recorder.steps[-1] != diverged):
+        if diverged is not None and recorder.steps[-1] != diverged:
             recorder.record(diverged)           # the network at the diverged step: its last finite parameters
     if on_progress is not None and diverged is not None:
         on_progress(1.0)                        # the loop reported up to the diverged step only

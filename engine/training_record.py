@@ -112,10 +112,13 @@ class Recorder:
         self.running: list[np.ndarray] = []
 
     def _split_metrics(self, logits, y):
+        """(loss, accuracy) of one split; the accuracy is NaN when a logit is not finite (no class is chosen)."""
         loss, _ = self.loss_fn(logits, y)
-        return loss, float(np.mean(logits.argmax(axis=1) == y))
+        accuracy = float(np.mean(logits.argmax(axis=1) == y)) if np.isfinite(logits).all() else np.nan
+        return loss, accuracy
 
     def record(self, step: int) -> None:
+        """Measure the network after `step` updates on both splits (inference mode) and keep its parameters."""
         model, n = self.flat.model, len(self.y_train)
         logits = model.forward(self.X, training=False)
         train = self._split_metrics(logits[:n], self.y_train)
