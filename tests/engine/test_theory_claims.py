@@ -6,33 +6,8 @@ import numpy as np
 import pytest
 
 from engine import theory
+from engine.theory_presets import DEPTH, PRESETS, WIDTH  # the claims are written once, there
 from tests.engine.test_theory import mlp
-
-DEPTH, WIDTH = 50, 256
-
-PRESETS = {
-    "edge_of_chaos": dict(
-        activation="tanh", sigma_w2="critical", sigma_b2=0.05,
-        claim="On the edge of chaos chi1 = 1 and the depth scale diverges: signals neither die nor explode, "
-              "so depth alone no longer limits training."),
-    "ordered": dict(
-        activation="tanh", sigma_w2=0.8, sigma_b2=0.05,
-        claim="Deep in the ordered phase (chi1 = 0.65) all inputs collapse onto one output within xi_c = 2.3 "
-              "layers and gradients shrink 1e9-fold over 50 layers: only about 6 xi_c = 14 layers train."),
-    "chaotic": dict(
-        activation="tanh", sigma_w2=4.0, sigma_b2=0.05,
-        claim="Deep in the chaotic phase (chi1 = 1.34) nearby inputs decorrelate to c* = 0.17 within "
-              "xi_c = 7 layers and gradients explode: only about 6 xi_c = 42 layers train."),
-    "orthogonal_vs_gaussian": dict(
-        activation="tanh", sigma_w2="critical", sigma_b2=1e-5,
-        claim="At criticality with a small q*, orthogonal weights keep the singular values of a 50-layer "
-              "Jacobian near 1 (dynamical isometry: lambda spreads by 0.37); Gaussian weights spread lambda "
-              "by 7 and over 17 orders of magnitude."),
-    "relu_he": dict(
-        activation="relu", sigma_w2=2.0, sigma_b2=0.0,
-        claim="ReLU at He init keeps the mean squared singular value at chi1^L = 1, but no ReLU net is "
-              "isometric: half its units are off, so even orthogonal weights spread lambda with variance L."),
-}
 
 CRITICAL_TOL = 1e-6              # |chi1 - 1| of a preset placed on the critical line
 UNLIMITED_DEPTH = 1e4            # "depth no longer limits": 6 xi_c beyond any depth the app offers
