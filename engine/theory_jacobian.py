@@ -85,7 +85,7 @@ class JacobianMoments:
         return (rf"\mathbb{{E}}[\lambda] = \chi_1^L = ({n(self.sigma_w2)} \cdot {n(self.mu1)})^{{{L}}}"
                 rf" = {n(self.mean)}",
                 rf"\operatorname{{Var}}[\lambda] = m_1^2\, L \left(\frac{{\mu_2}}{{\mu_1^2}} - 1 - s_1\right)"
-                rf" = {n(self.mean)}^2 \cdot {L} \left(\frac{{{n(self.mu2)}}}{{{n(self.mu1)}^2}} - 1"
+                rf" = {{{n(self.mean)}}}^2 \cdot {L} \left(\frac{{{n(self.mu2)}}}{{{{{n(self.mu1)}}}^2}} - 1"
                 rf" {'+' if self.s1 <= 0 else '-'} {n(abs(self.s1))}\right) = {n(self.var)}")
 
 

@@ -104,3 +104,11 @@ def test_default_q0_and_errors():
     with pytest.raises(ValueError, match="q0"):
         theory.jacobian_singular_values(mlp("tanh", 1.0, 0.0, (8, 8, 8)), q0=-1.0)
     assert math.isnan(theory.jacobian_singular_values(mlp("relu", 1e12, 0.0, (8,) * 80)).max())   # overflow: NaN
+
+
+@pytest.mark.parametrize("sw", [0.8, 3.0])
+def test_moments_latex_puts_a_power_of_ten_in_braces_before_squaring_it(sw):
+    """6.4\\times 10^{8}^2 is a double superscript (KaTeX refuses it); {6.4\\times 10^{8}}^2 is not."""
+    import re
+    for line in theory.jacobian_moments("relu", sw, 0.05, 50, "gaussian").latex():
+        assert not re.search(r"\^\{[^{}]*\}\^", line), line
