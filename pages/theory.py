@@ -1,0 +1,55 @@
+"""Theory: the phase diagram of order and chaos (click to set the point), and actual nets measured against the mean
+field: two inputs' correlation, the Jacobian's singular values, the residual stream."""
+import streamlit as st
+
+from lessons import presets
+from lessons.theory import charts, compute, links, settings, text
+from ui.show import notes, show, verdict_box
+
+st.title("Theory — order, chaos and depth")
+st.markdown(text.INTRO)
+s, budget_notes = settings.render(compute.critical_sigma_w2)
+notes(budget_notes)
+presets.show_for("pages/theory.py", settings.CONTROLS)
+mf = compute.point(s)
+
+verdict_box(text.verdict(mf, s.depth))
+for column, (label, value, help_text) in zip(st.columns(4), text.metrics(mf, s.depth)):
+    column.metric(label, value, help=help_text)
+st.plotly_chart(charts.phase_diagram(s), width="stretch", theme=None, key=settings.DIAGRAM_KEY,
+                on_select=settings.on_click, selection_mode="points")
+st.caption(f":material/touch_app: {text.CLICK_HINT}")
+st.markdown(text.notice(mf, s.depth))
+relu = text.relu_note(mf, s.depth)
+if relu:
+    st.info(relu, icon=":material/lightbulb:")
+for line in mf.latex():
+    st.latex(line)
+
+st.subheader("This network in the other lessons")
+for column, link in zip(st.columns(3), links.lesson_links(s)):
+    column.page_link(link.script, label=link.label, icon=link.icon, query_params=link.query)
+st.caption(text.link_note(s, links.rounded(s)))
+
+st.subheader("Two inputs through depth")
+show(charts.correlation(s))
+correlation = compute.correlation(compute.net(s), s.c0)
+st.markdown(text.correlation_text(correlation, mf, s.width))
+
+st.subheader("The Jacobian's singular values: orthogonal against Gaussian weights")
+spectra = compute.spectra(s)
+for column, chart, sp in zip(st.columns(2), charts.spectra(s), spectra):
+    show(chart, column)
+    for line in sp.theory.latex():
+        column.latex(line)
+st.markdown(text.spectrum_text(*spectra, s.depth, s.width))
+
+st.subheader("The residual stream: plain, residual, residual + batch norm")
+show(charts.stream(s))
+streams = compute.streams(s)
+st.markdown(text.stream_text(streams))
+
+with st.expander("Every number on this page (download as CSV)"):
+    table = text.table(mf, s.depth, spectra, correlation, streams)
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button("Download CSV", table.to_csv(index=False), "theory.csv", "text/csv", key="download_csv")
