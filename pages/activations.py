@@ -3,6 +3,9 @@ import streamlit as st
 
 from lessons import presets
 from lessons.activations import charts, compute, settings, text
+from lessons.network import code
+from lessons.network import text as network_text
+from ui import classroom, predict
 from ui.show import notes, show, verdict_box
 
 st.title("Activations per layer")
@@ -10,9 +13,14 @@ st.markdown(text.INTRO)
 s, budget_notes = settings.render()
 notes(budget_notes)
 presets.show_for("pages/activations.py", settings.CONTROLS)
+classroom.apply()
+classroom.share_panel(settings.CONTROLS)
 result = compute.run(s)
 
-verdict_box(text.verdict(result, s.view))
+verdict = text.verdict(result, s.view)
+predict.gate(network_text.PREDICT_FORWARD, network_text.PREDICT_OPTIONS, network_text.trend_word(verdict),
+             s)
+verdict_box(verdict)
 for note in text.broken_notes(result):
     st.caption(f":material/warning: {note}")
 
@@ -41,6 +49,8 @@ with st.expander("Batch norm, step by step (Ioffe & Szegedy's Algorithm 1, on la
         st.latex(line)
     show(charts.batch_norm_histograms(s))
     st.markdown(modes)
+
+code.panel(s.probe)
 
 with st.expander("Per-layer numbers (download as CSV)"):
     table = text.table(result)

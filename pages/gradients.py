@@ -4,7 +4,9 @@ import streamlit as st
 from engine.verdict import Kind
 from lessons import presets
 from lessons.gradients import charts, compute, settings, text
+from lessons.network import code
 from lessons.network import text as network_text
+from ui import classroom, predict
 from ui.show import notes, show, verdict_box
 
 st.title("Gradient norm vs depth")
@@ -12,9 +14,14 @@ st.markdown(text.INTRO)
 s, budget_notes = settings.render()
 notes(budget_notes)
 presets.show_for("pages/gradients.py", settings.CONTROLS)
+classroom.apply()
+classroom.share_panel(settings.CONTROLS)
 result = compute.run(s)
 
-verdict_box(text.verdict(result))
+verdict = text.verdict(result)
+predict.gate(network_text.PREDICT_BACKWARD, network_text.PREDICT_OPTIONS[:3],
+             network_text.trend_word(verdict), s)
+verdict_box(verdict)
 for note in text.side_notes(result):
     if note.kind is Kind.TINY:
         st.warning(f"Also: {note.text}.")
@@ -46,6 +53,8 @@ settings.MAX_NORM.render(st)
 clip = compute.clipped(result.stats, s.max_norm)
 show(charts.clipping(s))
 st.markdown(text.clipping_text(clip))
+
+code.panel(s.probe)
 
 with st.expander("Per-layer numbers (download as CSV)"):
     table = text.table(result.stats)

@@ -4,14 +4,18 @@ import streamlit as st
 from engine import symmetry
 from lessons import presets
 from lessons.init_explorer import charts, code, compute, figures, settings, text
+from ui import classroom, predict
 from ui.show import show
 
 st.title("Init explorer: one layer, one initializer")
 st.write(text.INTRO)
 s = settings.render()
 presets.show_for("pages/init_explorer.py", settings.CONTROLS)
+classroom.apply()
+classroom.share_panel(settings.CONTROLS)
 r = compute.run(s)
 d, summary = r.description, r.summary
+predict.gate(text.PREDICT, text.PREDICT_OPTIONS, text.factor_word(text.layer_factor(s.fan_in, d, r.m2)), s)
 if dict(s.params).get("gain", 1.0) == 0:
     st.warning(text.SPIKE_WARNING)
 
@@ -31,6 +35,8 @@ right.dataframe(figures.stats_table(summary, d), width="stretch",
 right.caption(f"W is {s.fan_in} × {s.fan_out}, drawn with seed {s.seed} in float32. "
               + text.std_error_text(d, summary["n"])
               + (f" {summary['outside']:,} weights fall outside the plotted range." if summary["outside"] else ""))
+right.download_button("Download the histogram (CSV)", text.histogram_csv(summary), "init_weights_histogram.csv",
+                      "text/csv", key="download_csv")
 
 st.subheader("3 · How σ follows fan_in")
 show(charts.sweep(s))

@@ -1,11 +1,12 @@
 """Optimizer race: optimizers descending one 2-D loss surface from the same start, animated; the EMA behind them."""
+
 import pandas as pd
 import streamlit as st
 
 from engine import optimizers
 from lessons import presets
-from lessons.race import charts, compute, settings, sidebar, text
-from ui import widgets
+from lessons.race import charts, code, compute, settings, sidebar, text
+from ui import classroom, predict, widgets
 from ui.show import show
 
 st.title("Optimizer race")
@@ -14,8 +15,9 @@ s = sidebar.render()
 if not s.runs:
     st.warning("Pick at least one optimizer in the sidebar to start the race.")
     st.stop()
-presets.show_for("pages/optimizer_race.py", settings.controls(s.surface, s.runs[-1].optimizer
-                                                              if s.runs[-1].label != s.runs[-1].optimizer else "none"))
+presets.show_for("pages/optimizer_race.py", s.controls())
+classroom.apply()
+classroom.share_panel(s.controls())
 surface = s.make_surface()
 st.markdown(f"**{surface.name}** — {surface.note}.")
 st.latex(surface.latex)
@@ -24,12 +26,15 @@ with st.spinner("Tuning every learning rate for this race…"):
     runs = compute.run(s)
 if s.tuned:
     st.info(text.tuned_note(compute.tuned(s)), icon=":material/tune:")
+predict.gate("Which run settles at the goal first?", (*s.labels, "none of them"),
+             text.first_to_settle(surface, runs, s.tol), s)
 
 for note in text.notes(surface, runs):
     st.warning(note, icon=":material/warning:" if "diverged" in note or "infinity" in note else ":material/north_east:")
 left, right = st.columns([3, 2])
 paths, loss = charts.race(s)
-show(paths, left, key="paths")
+show(paths, left, key="paths", on_select=sidebar.start_from_click, selection_mode="points")  # a click sets the start
+left.caption("Click anywhere on the map to start the race there.")
 show(loss, right, key="loss")
 
 st.markdown(f"**Who got there?** A run has *reached* the goal at the step from which {text.goal(surface, s.tol)} "
@@ -44,6 +49,8 @@ st.dataframe(table, hide_index=True, width="stretch", column_config={
     for col in table.columns if col.startswith(("final", "distance", "learning", "β"))})
 st.download_button("Download the loss per step (CSV)", text.loss_csv(runs), "race_loss_per_step.csv", "text/csv",
                    key="download_csv")
+
+code.panel(s, used)
 
 st.subheader("What to notice")
 st.markdown(text.verdict(rows, surface, s.tol, s.steps))

@@ -79,10 +79,10 @@ def notice(init: str, d, act: str, fan_in: int, m2: float) -> tuple[str, str]:
         return ("Every weight is the same number, so every output unit computes the same function of the input, "
                 "gets the same gradient and stays a copy of the others: the layer behaves like one unit. "
                 "See section 5.", r"z_j = \textstyle\sum_i w\,x_i\ \text{ is the same for every unit } j")
-    factor = fan_in * d.std**2 * m2
+    factor = layer_factor(fan_in, d, m2)
     latex = (rf"\mathrm{{Var}}(z_{{out}}) = n_{{in}}\,\sigma^2\,\mathbb{{E}}[\phi(z_{{in}})^2] = "
              rf"{fan_in}\cdot {num(d.std)}^2\cdot {num(m2)} = {num(factor)}")
-    if 0.8 <= factor <= 1.25:
+    if factor_word(factor) == "about the same":
         verdict = "≈ 1: the signal keeps its scale through this layer."
     else:
         word, pow10 = ("grows", "explodes") if factor > 1 else ("shrinks", "vanishes")
@@ -156,3 +156,28 @@ def lsuv_note(s, passes: int, std_after: float) -> str:
             f"{'es' if passes != 1 else ''}** and ended at σ = {std_after:.4g} (1/√n_in = {s.fan_in ** -0.5:.4g} gives "
             "unit output variance for unit-variance inputs). In a deep network every layer is rescaled in turn on "
             "the activations the layers before it produce.")
+
+
+PREDICT = "Fed inputs of variance 1, will this layer's outputs have a smaller, about the same, or a larger variance?"
+PREDICT_OPTIONS = ("smaller", "about the same", "larger")
+KEEPS_SCALE = (0.8, 1.25)        # n_in sigma^2 E[phi^2] in this band: "about the same" (and the notice says "≈ 1")
+
+
+def layer_factor(fan_in: int, d, m2: float) -> float:
+    """Var(z_out) / Var(z_in) = n_in sigma^2 E[phi(z)^2] at Var(z_in) = 1."""
+    return fan_in * d.std**2 * m2
+
+
+def factor_word(factor: float) -> str:
+    lo, hi = KEEPS_SCALE
+    return "smaller" if factor < lo else "larger" if factor > hi else "about the same"
+
+
+def histogram_csv(summary: dict) -> str:
+    """The sampled weights' histogram (the bars the chart draws) and their moments, as CSV."""
+    import pandas as pd
+    edges = summary["edges"]
+    table = pd.DataFrame({"bin_left": edges[:-1], "bin_right": edges[1:], "count": summary["counts"],
+                          "density": summary["density"]})
+    moments = ", ".join(f"{k} = {summary[k]:.6g}" for k in ("mean", "std", "min", "max"))
+    return f"# {summary['n']} weights of shape {summary['shape']}: {moments}\n" + table.to_csv(index=False)

@@ -31,3 +31,17 @@ def saturation_note(stats) -> str | None:
             "vanish when n · Var(w) cannot make up for the small slope: moderate weights with large random biases that "
             "push z into the flat ends (the preset *saturated and vanishing*: Xavier with σ_b = 4), or sigmoid, whose "
             "slope is at most ¼ even unsaturated.")
+
+
+PREDICT_FORWARD = ("Through these layers, will the spread of the activations vanish, stay about the same, "
+                   "explode, or will the units saturate?")
+PREDICT_BACKWARD = ("Going back from the last layer to the first, will the gradient vanish, stay about the same, "
+                    "or explode?")
+PREDICT_OPTIONS = ("vanish", "stay", "explode", "saturate")
+_WORD = {"vanishing": "vanish", "shrinking": "vanish", "zero": "vanish", "tiny": "vanish", "healthy": "stay",
+         "dead": "stay", "exploding": "explode", "growing": "explode", "overflow": "explode", "saturated": "saturate"}
+
+
+def trend_word(verdict) -> str:
+    """The prediction a verdict bears out: vanish, stay, explode or saturate."""
+    return _WORD[verdict.kind.value]

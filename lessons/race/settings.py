@@ -146,6 +146,15 @@ class Settings:
     def make_surface(self):
         return surfaces.make(self.surface, **dict(self.surface_params))
 
+    @property
+    def twin(self) -> str:
+        """The optimizer raced a second time ("none" without a copy): the copy is the run labelled otherwise."""
+        last = self.runs[-1] if self.runs else None
+        return last.optimizer if last is not None and last.label != last.optimizer else "none"
+
+    def controls(self) -> tuple:
+        return controls(self.surface, self.twin)
+
 
 def hyper_of(name: str, values: dict, surface: str, twin: bool = False) -> dict:
     """The engine hyperparameters of optimizer `name` (or of the copy) from the widget values {key: value}."""

@@ -147,3 +147,14 @@ def render() -> Settings:
                  values["clip"] if values["clip_on"] else None, st.session_state.get(EMA_BETA.key, EMA_BETA.default))
     widgets.finish(PAGE, {**values, "ema_beta": s.ema_beta}, controls(surface, values["twin"]))
     return s
+
+
+def start_from_click() -> None:
+    """on_select of the paths map: a clicked point becomes the start (x0, y0), checked by their sliders' bounds."""
+    points = st.session_state["paths"].selection.points
+    if not points:
+        return
+    surface = st.session_state[SURFACE.key]
+    x0, y0 = start_controls(surface)
+    st.session_state[x0.key] = x0.check(points[0]["x"])
+    st.session_state[y0.key] = y0.check(points[0]["y"])

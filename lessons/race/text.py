@@ -149,3 +149,10 @@ def loss_csv(runs: dict) -> str:
         table[f"{label}: f"] = traj.loss
         table[f"{label}: x"], table[f"{label}: y"] = traj.xy[:, 0], traj.xy[:, 1]
     return table.to_csv(index=False)
+
+
+def first_to_settle(surface, runs: dict, tol: float) -> str:
+    """The label of the run that settles at the goal first ("none of them" if none does): a prediction's answer."""
+    settled = [(tuning.steps_to_goal(t.loss, surface.min_value, tol), label) for label, t in runs.items()]
+    done = sorted((step, label) for step, label in settled if step is not None)
+    return done[0][1] if done else "none of them"
