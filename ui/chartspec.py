@@ -8,7 +8,7 @@ theme=None, key=key) would: the same PlotlyChart proto (spec, config, theme, ele
 layout (width stretch, the figure's own height). tests/app/test_chartspec.py holds it to that, proto for
 proto, so a Streamlit upgrade that changes st.plotly_chart fails there and not in a browser.
 
-Not covered: on_select (selections make the chart a widget; no lesson uses them): pass the figure instead.
+Selections (on_select "rerun" or a callback, selection_mode) make the chart a widget there and here alike.
 """
 from __future__ import annotations
 
@@ -18,9 +18,18 @@ import plotly.io
 from streamlit.elements.lib import agent_spec
 from streamlit.elements.lib.form_utils import current_form_id
 from streamlit.elements.lib.layout_utils import LayoutConfig
+from streamlit.elements.lib.policies import check_widget_policies
 from streamlit.elements.lib.utils import compute_and_register_element_id, to_key
-from streamlit.elements.plotly_chart import _plotly_data, _resolve_content_height
+from streamlit.elements.plotly_chart import (
+    _SELECTION_MODE_FROM_PROTO,
+    PlotlyChartSelectionSerde,
+    _plotly_data,
+    _resolve_content_height,
+    parse_selection_mode,
+)
 from streamlit.proto.PlotlyChart_pb2 import PlotlyChart as PlotlyChartProto
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+from streamlit.runtime.state import register_widget, validate_on_change_mode
 
 WIDTH, HEIGHT, CONFIG = "stretch", "content", "{}"     # what ui.show asks of st.plotly_chart, as it encodes them
 SELECTION_MODE = ("points", "box", "lasso")             # st.plotly_chart's default (part of the element id)
@@ -42,19 +51,33 @@ def to_chart(fig) -> Chart:
     return Chart(plotly.io.to_json(fig, validate=False), fig.layout.height)
 
 
-def emit(chart: Chart, dg, key: str | None = None):
-    """Put the chart on the page through `dg` (st._main, st.sidebar, a column...), as st.plotly_chart does."""
-    proto = PlotlyChartProto()
-    proto.theme = ""
-    proto.form_id = current_form_id(dg)
-    proto.spec = chart.spec
-    proto.config = CONFIG
-    key = to_key(key)
+def emit(chart: Chart, dg, key: str | None = None, on_select="ignore", selection_mode=SELECTION_MODE):
+    """Put the chart on the page through `dg` (st._main, st.sidebar, a column...), as st.plotly_chart does.
+
+    on_select "rerun" or a callback makes the chart a widget, as there: returns its selection state.
+    """
+    callback = validate_on_change_mode(on_select, supported_modes=("rerun", "ignore"), none_supported=False,
+                                       param_name="on_select")
+    key, selecting = to_key(key), on_select != "ignore"
+    if selecting:
+        check_widget_policies(dg, key, on_change=callback, default_value=None, writes_allowed=False,
+                              enable_check_callback_rules=callback is not None)
+    proto = PlotlyChartProto(theme="", form_id=current_form_id(dg), spec=chart.spec, config=CONFIG)
     proto.id = compute_and_register_element_id(
         "plotly_chart", user_key=key, key_as_main_identity=False, dg=dg, plotly_spec=proto.spec,
-        plotly_config=proto.config, selection_mode=SELECTION_MODE, is_selection_activated=False, theme=None,
+        plotly_config=proto.config, selection_mode=selection_mode, is_selection_activated=selecting, theme=None,
         width=WIDTH, height=HEIGHT, alt=None)
-    height = _resolve_content_height(HEIGHT, {"layout": {"height": chart.height}})
-    return dg._enqueue("plotly_chart", proto, layout_config=LayoutConfig(width=WIDTH, height=height),
-                       agent_props=agent_spec.element("plotly_chart", key=key,
-                                                      data_builder=lambda: _plotly_data(proto.spec), alt=None))
+    layout = LayoutConfig(width=WIDTH, height=_resolve_content_height(HEIGHT, {"layout": {"height": chart.height}}))
+    data = lambda: _plotly_data(proto.spec)  # noqa: E731
+    if not selecting:
+        return dg._enqueue("plotly_chart", proto, layout_config=layout,
+                           agent_props=agent_spec.element("plotly_chart", key=key, data_builder=data, alt=None))
+    proto.selection_mode.extend(parse_selection_mode(selection_mode))
+    serde = PlotlyChartSelectionSerde()
+    state = register_widget(proto.id, on_change_handler=callback, deserializer=serde.deserialize,
+                            serializer=serde.serialize, ctx=get_script_run_ctx(), value_type="string_value")
+    modes = sorted(_SELECTION_MODE_FROM_PROTO[mode] for mode in proto.selection_mode) or None
+    dg._enqueue("plotly_chart", proto, layout_config=layout, agent_props=agent_spec.element(
+        "plotly_chart", key=proto.id, data_builder=data, support="action_unsupported", selection_mode=modes,
+        on_select="rerun", alt=None))
+    return state.value

@@ -4,22 +4,23 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.verdict import Kind
-from ui.chartspec import Chart, emit
+from ui.chartspec import SELECTION_MODE, Chart, emit
 
 ICONS = {Kind.OVERFLOW: ":material/error:", Kind.ZERO: ":material/block:", Kind.VANISHING: ":material/south_east:",
          Kind.EXPLODING: ":material/north_east:", Kind.SATURATED: ":material/horizontal_rule:",
          Kind.DEAD: ":material/power_off:", Kind.TINY: ":material/zoom_in:", Kind.HEALTHY: ":material/check_circle:"}
 
 
-def show(fig, where=None, key: str | None = None) -> None:
+def show(fig, where=None, key: str | None = None, on_select="ignore", selection_mode=SELECTION_MODE):
     """A Plotly figure at the container's width, in the lab's own look (not Streamlit's theme).
 
     fig is a go.Figure, or a Chart (its JSON, cached by ui.cache.cached_charts): that one is sent as it is.
+    on_select / selection_mode as st.plotly_chart's; with a selection, returns the selection state.
     """
     if isinstance(fig, Chart):
-        emit(fig, where if where is not None else st._main, key)
-    else:
-        (where or st).plotly_chart(fig, width="stretch", theme=None, key=key)
+        return emit(fig, where if where is not None else st._main, key, on_select, selection_mode)
+    return (where or st).plotly_chart(fig, width="stretch", theme=None, key=key, on_select=on_select,
+                                      selection_mode=selection_mode)
 
 
 def verdict_box(verdict, prefix: str = "Verdict", where=None) -> None:
