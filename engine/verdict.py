@@ -69,6 +69,18 @@ def _first(stats, predicate):
     return next((row["layer"] for row in stats if predicate(row)), None)
 
 
+def times(x: float) -> str:
+    """A ratio for a sentence: 3 significant digits in plain notation from 0.001 to 99,999 (195, 0.415), else
+    a power of ten (1.3×10⁴), never "2e+02"."""
+    if x == 0 or not math.isfinite(x):
+        return f"{x:g}"
+    if 1e-3 <= abs(x) < 1e5:
+        return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+    exponent = math.floor(math.log10(abs(x)))
+    superscript = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{x / 10**exponent:.2g}×10{superscript}"
+
+
 def per_layer(first: float, last: float, steps: int) -> float:
     """The geometric-mean factor per layer: (last / first) ** (1 / steps)."""
     if steps < 1 or not (first > 0 and last > 0 and math.isfinite(first) and math.isfinite(last)):
@@ -164,7 +176,7 @@ def _gradient_verdict(stats: list[dict], key: str) -> Verdict:
                        dead)
     if math.isnan(ratio):
         return Verdict(Kind.ZERO, "the weight gradients are exactly 0: nothing can learn")
-    trend = f"the gradient reaching layer 1 is {ratio:.2g}x the one at layer {L} (×{ratio ** (1 / (L - 1)):.2g} " \
+    trend = f"the gradient reaching layer 1 is {times(ratio)}x the one at layer {L} (×{ratio ** (1 / (L - 1)):.2g} " \
             "per layer going back)"
     if ratio < GRAD_VANISH:
         return Verdict(Kind.VANISHING, f"{trend}: gradients vanish on the way back, the first layers barely learn", 1)

@@ -32,8 +32,7 @@ def batch_norm_note(result) -> str | None:
             "exponentially with depth (Yang et al., *A mean field theory of batch normalization*, 2019). Going back "
             "through a BN layer divides the gradient by the batch's σ_B and removes its mean and its component along "
             "x̂; the per-layer factor √(n·Var(w)·E[φ′²]·γ²/σ²_B) shown below stays a little above 1, and that "
-            "compounds. Training still works with a moderate learning rate: the first steps shrink the effect "
-            "(see the training lesson).")
+            "compounds. What batch norm buys in training, a larger usable learning rate, shows in the training lesson.")
 
 
 def side_notes(result) -> list:
