@@ -2,13 +2,14 @@
 
 Home lists them all; each lesson page lists its own and, when its settings are a preset's, says the preset's
 claim and why. tests/app/test_presets.py opens every link and checks its claim on the numbers the page shows.
-The race presets' words and settings come from engine.race_defaults (written once, tested there too).
+The race presets' words and settings come from engine.race_defaults, the theory presets' from
+engine.theory_presets (written once, tested there too).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine import race_defaults
+from engine import race_defaults, theory_presets
 from ui import widgets
 
 
@@ -44,6 +45,33 @@ _RACE_LINKS = {   # race_defaults preset -> the race page's link settings for it
 def _race(key: str) -> Preset:
     p = race_defaults.PRESETS[key]
     return Preset(key, p.title, "pages/optimizer_race.py", _RACE_LINKS[key], p.claim, p.reason)
+
+
+_THEORY = {   # theory_presets preset -> (title, why); its settings and claim come from the engine
+    "edge_of_chaos": ("tanh on the edge of chaos: depth is no limit",
+                      "χ₁ is the mean squared factor by which a layer multiplies gradients: at 1 they neither shrink "
+                      "nor grow, and two inputs' correlation no longer approaches its fixed point exponentially."),
+    "ordered": ("Deep in the ordered phase: inputs collapse, gradients vanish",
+                "Each layer shrinks the difference between two inputs by χ₁ < 1: after a few ξ_c layers every input "
+                "gives the same output, and the backward pass shrinks gradients by the same factor."),
+    "chaotic": ("Deep in the chaotic phase: inputs decorrelate, gradients explode",
+                "Each layer stretches small differences by χ₁ > 1 until nearby inputs are as unlike as any two at "
+                "c*; the backward pass stretches gradients by the same factor."),
+    "orthogonal_vs_gaussian": ("Orthogonal vs Gaussian weights at criticality: dynamical isometry",
+                               "Gaussian matrices add their own spread at every layer (s₁ = −1); orthogonal ones add "
+                               "none (s₁ = 0), so only tanh's slope spreads λ, and at a small q* tanh is almost "
+                               "linear."),
+    "relu_he": ("ReLU at He (σ_w² = 2): never isometric",
+                "ReLU's slope is 0 or 1, so E[φ′⁴]/E[φ′²]² = 2 whatever the weights: each layer adds 1 to the "
+                "normalized variance of λ."),
+}
+
+
+def _theory(key: str) -> Preset:
+    p = theory_presets.PRESETS[key]
+    point = (("critical", "true"),) if p["sigma_w2"] == "critical" else (("sw2", f"{p['sigma_w2']:g}"),)
+    params = (("act", p["activation"]), *point, ("sb2", f"{p['sigma_b2']:g}"))
+    return Preset(key, _THEORY[key][0], "pages/theory.py", params, p["claim"], _THEORY[key][1])
 
 
 PRESETS = [
@@ -98,6 +126,7 @@ PRESETS = [
            (("act", "tanh"), ("init", "normal"), ("std", "0.01"), ("bn", "true")),
            "The same tiny weights, every layer re-normalized: the spread no longer vanishes."),
     *(_race(key) for key in _RACE_LINKS),
+    *(_theory(key) for key in _THEORY),
 ]
 
 

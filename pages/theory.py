@@ -12,14 +12,15 @@ s, budget_notes = settings.render(compute.critical_sigma_w2)
 notes(budget_notes)
 presets.show_for("pages/theory.py", settings.CONTROLS)
 mf = compute.point(s)
+limit = compute.depth_limit(mf.chi1, mf.xi_c)
 
-verdict_box(text.verdict(mf, s.depth))
-for column, (label, value, help_text) in zip(st.columns(4), text.metrics(mf, s.depth)):
+verdict_box(text.verdict(mf, s.depth, limit))
+for column, (label, value, help_text) in zip(st.columns(4), text.metrics(mf, s.depth, limit)):
     column.metric(label, value, help=help_text)
 st.plotly_chart(charts.phase_diagram(s), width="stretch", theme=None, key=settings.DIAGRAM_KEY,
                 on_select=settings.on_click, selection_mode="points")
 st.caption(f":material/touch_app: {text.CLICK_HINT}")
-st.markdown(text.notice(mf, s.depth))
+st.markdown(text.notice(mf, s.depth, limit))
 relu = text.relu_note(mf, s.depth)
 if relu:
     st.info(relu, icon=":material/lightbulb:")
@@ -38,18 +39,20 @@ st.markdown(text.correlation_text(correlation, mf, s.width))
 
 st.subheader("The Jacobian's singular values: orthogonal against Gaussian weights")
 spectra = compute.spectra(s)
-for column, chart, sp in zip(st.columns(2), charts.spectra(s), spectra):
+for column, chart in zip(st.columns(2), charts.spectra(s)):
     show(chart, column)
+for sp in spectra:
+    st.markdown(text.spectrum_formula_label(sp))
     for line in sp.theory.latex():
-        column.latex(line)
+        st.latex(line)
 st.markdown(text.spectrum_text(*spectra, s.depth, s.width))
 
 st.subheader("The residual stream: plain, residual, residual + batch norm")
 show(charts.stream(s))
 streams = compute.streams(s)
-st.markdown(text.stream_text(streams))
+st.markdown(text.stream_text(streams, mf, s.width))
 
 with st.expander("Every number on this page (download as CSV)"):
-    table = text.table(mf, s.depth, spectra, correlation, streams)
+    table = text.table(mf, s.depth, limit, spectra, correlation, streams)
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button("Download CSV", table.to_csv(index=False), "theory.csv", "text/csv", key="download_csv")

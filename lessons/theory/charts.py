@@ -14,7 +14,9 @@ from ui.cache import cached, cached_charts
 
 @cached
 def _phase_diagram(activation: str, sigma_w2: float, sigma_b2: float, depth: int):
-    return figures.phase_diagram(compute.diagram(activation), compute.mean_field(activation, sigma_w2, sigma_b2), depth)
+    pd = compute.diagram(activation)
+    return figures.phase_diagram(pd, compute.mean_field(activation, sigma_w2, sigma_b2), depth,
+                                 compute.depth_limit(pd.chi1, pd.xi_c))
 
 
 def phase_diagram(s: Settings):

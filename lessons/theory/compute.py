@@ -11,6 +11,7 @@ import numpy as np
 
 from engine import theory
 from engine.mlp import MLPConfig
+from engine.theory import TRAINABLE_DEPTH_PER_XI
 from lessons.theory import budget
 from lessons.theory.settings import Settings, grid
 from ui.cache import cached
@@ -39,6 +40,17 @@ def mean_field(activation: str, sigma_w2: float, sigma_b2: float) -> theory.Mean
 
 def point(s: Settings) -> theory.MeanField:
     return mean_field(s.activation, s.sigma_w2, s.sigma_b2)
+
+
+def depth_limit(chi1, xi_c):
+    """About the deepest net that trains: 6 xi_c (Schoenholz et al. 2017). Where xi_c is infinite but chi1 is not 1
+    (ReLU-like units above the edge of chaos: correlations stay ordered while gradients grow by chi1 a layer), the
+    gradients' own depth scale 1 / |ln chi1| takes xi_c's place. Scalars or arrays."""
+    chi1, xi_c = np.asarray(chi1, dtype=np.float64), np.asarray(xi_c, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        gradients = 1 / np.abs(np.log(chi1))
+    limit = TRAINABLE_DEPTH_PER_XI * np.where(np.isinf(xi_c), gradients, xi_c)
+    return float(limit) if limit.ndim == 0 else limit
 
 
 @dataclass(frozen=True)

@@ -5,32 +5,32 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from engine.theory import TRAINABLE_DEPTH_PER_XI
 from ui.theme import PALETTE, figure, finite, log_axis, positive
 
-CHI_RANGE = 4.0                       # the chi1 colours saturate at 1/4 and 4 (log scale, white at chi1 = 1)
+CHI_RANGE = 2.0                       # the chi1 colours saturate at 1/2 and 2 (log scale, white at chi1 = 1)
 XI_LEVELS = (2, 5, 10, 25)            # xi_c contour lines, in layers
 XI_BIG = 1e6                          # xi_c = inf drawn as this (a contour cannot take inf)
 TRAINABLE_FILL = "rgba(0, 158, 115, 0.18)"
 
 
-def phase_diagram(pd, mf, depth: int) -> go.Figure:
-    """chi1 over (sigma_w^2, sigma_b^2) (blue ordered, red chaotic), the edge of chaos, xi_c contours, the band
-    6 xi_c >= depth, the chosen point; under it all, invisible grid markers a click selects."""
+def phase_diagram(pd, mf, depth: int, limit) -> go.Figure:
+    """chi1 over (sigma_w^2, sigma_b^2) (blue ordered, red chaotic), the edge of chaos, xi_c contours, the band where
+    the trainable depth `limit` (about 6 xi_c, per grid point) reaches `depth`, the chosen point; on top, invisible
+    grid markers a click selects."""
     fig = figure(f"Phase diagram of {pd.activation}: order, chaos and the trainable band for L = {depth}",
                  "σ_w² = n · Var(w)", "σ_b² = Var(b)", height=460)
     top = np.log10(CHI_RANGE)
-    ticks = [1 / CHI_RANGE, 0.5, 1, 2, CHI_RANGE]
+    ticks = [0.5, 0.7, 1, 1.4, 2]
     fig.add_trace(go.Heatmap(
         x=pd.sigma_w2, y=pd.sigma_b2, z=np.log10(np.clip(pd.chi1, 1e-12, None)), zmin=-top, zmax=top, zmid=0,
         colorscale="RdBu_r", hoverinfo="skip", showscale=True, name="χ₁",
         colorbar=dict(title="χ₁", tickvals=np.log10(ticks).tolist(), ticktext=[f"{t:g}" for t in ticks],
                       thickness=12, len=0.8)))
-    xi = np.where(np.isfinite(pd.xi_c), pd.xi_c, XI_BIG).astype(np.float32)
-    fig.add_trace(go.Contour(
-        x=pd.sigma_w2, y=pd.sigma_b2, z=xi, hoverinfo="skip", showscale=False, showlegend=True,
-        name=f"trainable: 6 ξ_c ≥ L = {depth}", fillcolor=TRAINABLE_FILL, line=dict(color=PALETTE[2], width=2),
-        contours=dict(type="constraint", operation=">=", value=depth / TRAINABLE_DEPTH_PER_XI)))
+    fig.add_trace(go.Contour(      # a constraint contour fills where the constraint fails: "< L" fills ">= L"
+        x=pd.sigma_w2, y=pd.sigma_b2, z=np.minimum(limit, XI_BIG).astype(np.float32), hoverinfo="skip",
+        showscale=False, showlegend=True, name=f"trainable: about 6 ξ_c ≥ L = {depth}", fillcolor=TRAINABLE_FILL,
+        line=dict(color=PALETTE[2], width=2), contours=dict(type="constraint", operation="<", value=depth)))
+    xi = np.minimum(pd.xi_c, XI_BIG).astype(np.float32)
     for level in XI_LEVELS:
         fig.add_trace(go.Contour(
             x=pd.sigma_w2, y=pd.sigma_b2, z=xi, hoverinfo="skip", showscale=False, showlegend=level == XI_LEVELS[0],

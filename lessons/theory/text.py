@@ -16,9 +16,9 @@ INTRO = ("A wide random network at initialization maps two numbers layer to laye
          "and gradients explode. Signals cross about ξ_c layers, and nets up to about **6 ξ_c** deep train: only near "
          "the edge of chaos (χ₁ = 1, black line) can a net be very deep.")
 CLICK_HINT = "Click anywhere on the diagram to move your network (the star) there; the sliders and the link follow."
-GRADIENT_GROWTH = 1e4      # chi1^L beyond 1e4 or below 1e-4: the gradient's squared norm changes 10^4-fold
 CORRELATION_GAP = 0.05     # |measured - predicted c_l| above this is the finite width: 32 pairs measure c_l to ~0.01
 SPREAD_GAP = 1.5           # measured std of lambda off the theory's by more than this factor: the finite width
+FLOAT_FLOOR = 1e-28        # lambda_min / lambda_max below this: float64 resolves sigma only to ~1e-14 of the largest
 ISOMETRY_SPREAD = 0.5      # std of lambda below this: every singular value near 1 (dynamical isometry)
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -40,32 +40,36 @@ def _phase(mf) -> str:
             "critical": f"on the edge of chaos (χ₁ = {number(mf.chi1)})"}[mf.phase]
 
 
-def verdict(mf, depth: int) -> Verdict:
-    """Will a net of this depth train at this point? 6 xi_c against the depth, then chi1^L where xi_c allows it."""
-    band, growth = mf.trainable_depth, mf.chi1**depth
+def _limit_name(mf) -> str:
+    """What bounds the depth: 6 xi_c, or 6 / ln chi1 where xi_c is infinite (compute.depth_limit)."""
+    return "6 ξ_c" if math.isfinite(mf.xi_c) or mf.chi1 == 1 else "6 / |ln χ₁|"
+
+
+def verdict(mf, depth: int, limit: float) -> Verdict:
+    """Will a net of this depth train at this point? limit = compute.depth_limit (about 6 xi_c) against the depth."""
+    growth, name = mf.chi1**depth, _limit_name(mf)
     at = f"a {depth}-layer net at σ_w² = {mf.sigma_w2:.4g}, σ_b² = {mf.sigma_b2:g}"
-    if band < depth and mf.phase == "ordered":
-        return Verdict(Kind.VANISHING, f"{_phase(mf)}: {at} is beyond 6 ξ_c = {number(band)}: it will not train. All "
-                       f"inputs collapse onto one output within ξ_c = {number(mf.xi_c)} layers and gradients shrink "
-                       f"by χ₁^L = {number(growth)}")
-    if band < depth:
-        return Verdict(Kind.EXPLODING, f"{_phase(mf)}: {at} is beyond 6 ξ_c = {number(band)}: it will not train. "
-                       f"Nearby inputs decorrelate to c* = {number(mf.c_star)} within ξ_c = {number(mf.xi_c)} layers "
-                       f"and gradients grow by χ₁^L = {number(growth)}")
-    if not 1 / GRADIENT_GROWTH <= growth <= GRADIENT_GROWTH:
-        kind, how = (Kind.EXPLODING, "grow") if growth > 1 else (Kind.VANISHING, "shrink")
-        return Verdict(kind, f"{_phase(mf)}: 6 ξ_c = {number(band)} allows {depth} layers, but gradients {how} by "
-                       f"χ₁^L = {number(growth)} over them: {at} will not train as it is")
-    return Verdict(Kind.HEALTHY, f"{_phase(mf)}: {at} is within 6 ξ_c = {number(band)}: depth does not stop it from "
-                   f"training (gradients change by χ₁^L = {number(growth)} over the net)")
+    beyond = f"{_phase(mf)}: {at} is beyond {name} = {number(limit)}: it will not train"
+    if limit >= depth:
+        return Verdict(Kind.HEALTHY, f"{_phase(mf)}: {at} is within {name} = {number(limit)}: depth does not stop it "
+                       f"from training (gradients change by χ₁^L = {number(growth)} over the net)")
+    if mf.phase == "ordered":
+        return Verdict(Kind.VANISHING, f"{beyond}. All inputs collapse onto one output within ξ_c = "
+                       f"{number(mf.xi_c)} layers and gradients shrink by χ₁^L = {number(growth)}")
+    if math.isinf(mf.xi_c):
+        return Verdict(Kind.EXPLODING, f"{beyond}. ξ_c = ∞ (two inputs' correlation stays ordered), but gradients "
+                       f"grow by χ₁ = {number(mf.chi1)} a layer, χ₁^L = {number(growth)} over the net")
+    return Verdict(Kind.EXPLODING, f"{beyond}. Nearby inputs decorrelate to c* = {number(mf.c_star)} within ξ_c = "
+                   f"{number(mf.xi_c)} layers and gradients grow by χ₁^L = {number(growth)}")
 
 
-def metrics(mf, depth: int) -> list[tuple[str, str, str]]:
+def metrics(mf, depth: int, limit: float) -> list[tuple[str, str, str]]:
     """(label, value, help) of the numbers above the diagram."""
-    return [("q* (variance of z)", number(mf.q_star), "the fixed point of the length map: every layer's Var(z)"),
+    q_star = "any q" if math.isnan(mf.q_star) else number(mf.q_star)       # q' = q for every q
+    return [("q* (variance of z)", q_star, "the fixed point of the length map: every layer's Var(z)"),
             ("χ₁", number(mf.chi1), "σ_w² E[φ′(z)²]: a layer's mean squared gradient factor; 1 on the edge of chaos"),
             ("ξ_c (layers)", number(mf.xi_c), "the depth scale of the correlations: −1 / ln χ_c"),
-            (f"6 ξ_c vs L = {depth}", number(mf.trainable_depth), "about the deepest net that trains here")]
+            (f"{_limit_name(mf)} vs L = {depth}", number(limit), "about the deepest net that trains here")]
 
 
 def relu_note(mf, depth: int) -> str | None:
@@ -82,21 +86,21 @@ def relu_note(mf, depth: int) -> str | None:
             "correlations, set the limit — the red half of the diagram.")
 
 
-def notice(mf, depth: int) -> str:
+def notice(mf, depth: int, limit: float) -> str:
     """What to see in the diagram, with this point's numbers."""
-    band = mf.trainable_depth
-    where = ("inside" if band >= depth else "outside")
-    return (f"Your network (the star) is {where} the green band, where 6 ξ_c ≥ L = {depth}. Here **χ₁ = "
-            f"{number(mf.chi1)}**, so ξ_c = **{number(mf.xi_c)}** layers and 6 ξ_c = **{number(band)}**. The band "
-            "widens as L shrinks and narrows onto the black line as L grows: the deeper the net, the closer to the "
-            "edge of chaos it must start. Move the depth slider and watch it.")
+    where = "inside" if limit >= depth else "outside"
+    return (f"Your network (the star) is {where} the green band, where the trainable depth {_limit_name(mf)} is at "
+            f"least L = {depth}. Here **χ₁ = {number(mf.chi1)}**, ξ_c = **{number(mf.xi_c)}** layers and "
+            f"{_limit_name(mf)} = **{number(limit)}**. The band widens as L shrinks and narrows onto the black line as "
+            "L grows: the deeper the net, the closer to the edge of chaos it must start. Move the depth slider and "
+            "watch it.")
 
 
 def correlation_text(cd, mf, width: int) -> str:
     """What two inputs' correlation does through depth, and where the finite width shows."""
     L, c_L, p_L = len(cd.measured), float(cd.measured[-1]), float(cd.predicted[-1])
     fate = ("collapse onto each other (c → 1): the net maps every input to the same output" if mf.c_star >= 1 - 1e-9
-            else f"settle at c* = {number(mf.c_star)}: nearby inputs become as different as unrelated ones")
+            else f"end at c* = {number(mf.c_star)} wherever they start: the net forgets how alike they were")
     text = (f"Two inputs at c₀ = {cd.c0:g} reach c = **{c_L:.3f}** after {L} layers (mean field: {p_L:.3f}). At this "
             f"point they {fate}, approaching at the rate χ_c = {number(mf.chi_c, 4)} per layer.")
     gaps = [abs(m - p) for m, p in zip(cd.measured, cd.predicted) if math.isfinite(m) and math.isfinite(p)]
@@ -112,8 +116,10 @@ def correlation_text(cd, mf, width: int) -> str:
 def spectrum_text(orth, gauss, depth: int, width: int) -> str:
     """Orthogonal against Gaussian weights: the spread of lambda, measured and predicted, in words."""
     def part(sp, name):
+        floor = sp.decades > -math.log10(FLOAT_FLOOR)
+        wider = " (its smallest values sit at float64's precision floor: the true spread is wider)" if floor else ""
         return (f"{name}: std of λ **{number(sp.std)}** (theory {number(sp.theory.std)}), spanning "
-                f"{number(sp.decades, 2)} orders of magnitude")
+                f"{'at least ' if floor else ''}{number(sp.decades, 2)} orders of magnitude{wider}")
     if not (orth.finite and gauss.finite):
         return "The net overflowed (its Jacobian has inf or NaN entries): no spectrum to compare."
     text = (f"The squared singular values λ of the {depth}-layer Jacobian say how much each input direction is "
@@ -135,15 +141,35 @@ def spectrum_text(orth, gauss, depth: int, width: int) -> str:
     return text
 
 
-def stream_text(streams: dict) -> str:
-    """Plain, residual and residual + BN streams after L layers, measured and predicted."""
+def spectrum_formula_label(sp) -> str:
+    """The line above a spectrum's free-probability formulas."""
+    return (f"**{sp.weights.capitalize()} W** (s₁ = {sp.theory.s1:g}), from the {sp.theory.depth} layers' "
+            f"μ₁ = E[φ′²] = {number(sp.theory.mu1, 4)} and μ₂ = E[φ′⁴] = {number(sp.theory.mu2, 4)} at q*:")
+
+
+def stream_text(streams: dict, mf, width: int) -> str:
+    """Plain, residual and residual + BN streams after L layers, measured and predicted; the finite width's share."""
     parts = [f"{name} **{number(float(sv.measured[-1]))}** (mean field {number(float(sv.predicted[-1]))})"
              for name, sv in streams.items()]
     return (f"After {len(next(iter(streams.values())).measured)} layers Var(a_L) is: " + "; ".join(parts) + ". A plain "
             "net settles at its fixed point. A skip connection adds each layer's φ(z_l) to the stream, so the variance "
             "keeps growing: with batch norm each layer sees z ~ N(0, 1) and adds the same amount (linear growth); "
             "without it the branch also multiplies what is already there, and for unbounded units such as ReLU the "
-            "growth compounds. (These nets use Gaussian weights: the stream's variance does not depend on their kind.)")
+            "growth compounds. (These nets use Gaussian weights: the stream's variance does not depend on their kind.)"
+            + _stream_gap(streams, mf, width))
+
+
+def _stream_gap(streams: dict, mf, width: int) -> str:
+    """A sentence when a measured stream ends more than SPREAD_GAP times off its mean field (or '')."""
+    ratios = {name: float(sv.measured[-1] / sv.predicted[-1]) for name, sv in streams.items() if sv.predicted[-1] > 0}
+    off = {k: r for k, r in ratios.items() if math.isfinite(r) and not 1 / SPREAD_GAP <= r <= SPREAD_GAP}
+    if not off:
+        return ""
+    name, ratio = max(off.items(), key=lambda kv: abs(math.log(kv[1])))
+    why = ("here every q is a fixed point, so nothing pulls the variance back and the errors compound"
+           if math.isnan(mf.q_star) else "where nothing pulls the variance back to a fixed point, the errors compound")
+    return (f" **Finite width:** the {name} stream ends at {ratio:.2g} × its mean field. A {width}-wide layer's "
+            f"variance is a sum over {width} units and comes out a few percent off at random; {why} over the layers.")
 
 
 def link_note(s, r) -> str:
@@ -157,10 +183,10 @@ def link_note(s, r) -> str:
             f"σ_b² = **{r.sigma_b2:.4g}** (here {s.sigma_b2:g}): their controls move in round steps.")
 
 
-def table(mf, depth: int, spectra, cd, streams) -> pd.DataFrame:
+def table(mf, depth: int, limit: float, spectra, cd, streams) -> pd.DataFrame:
     """Every number the charts and words use: quantity, theory, measured."""
     rows = [("q*", mf.q_star, math.nan), ("χ₁", mf.chi1, math.nan), ("χ_c", mf.chi_c, math.nan),
-            ("ξ_c", mf.xi_c, math.nan), ("6 ξ_c (trainable depth)", mf.trainable_depth, math.nan),
+            ("ξ_c", mf.xi_c, math.nan), (f"trainable depth ({_limit_name(mf)})", limit, math.nan),
             ("depth L", depth, depth), (f"c at layer {len(cd.measured)}", cd.predicted[-1], cd.measured[-1]),
             ("c*", mf.c_star, math.nan)]
     for sp in spectra:

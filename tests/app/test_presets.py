@@ -123,6 +123,59 @@ def test_adam_without_bias_correction_never_settles():
     assert "3.16 times the corrected one" in texts(open_preset("adam_bias_correction"))
 
 
+THEORY_SPREAD, THEORY_ISOMETRY = 5.0, 0.5    # std of lambda: far from isometry above 5, isometric below 0.5
+
+
+def _theory(key):
+    """The theory page's metrics ({label start: value}), its numbers table and its verdict for a preset."""
+    at = open_preset(key)
+    shown = {m.label.split(" ")[0]: m.value for m in at.metric}
+    return shown, at.dataframe[0].value.set_index("quantity"), verdict(at)
+
+
+def test_theory_edge_of_chaos_depth_is_no_limit():
+    shown, numbers, (kind, text) = _theory("edge_of_chaos")
+    assert shown["χ₁"] == "1" and numbers.loc["ξ_c", "theory"] > 1e4                  # the depth scale diverges
+    assert numbers.loc["mean λ, gaussian", "theory"] == pytest.approx(1, abs=1e-4)      # neither dies nor explodes
+    assert kind == "success" and "depth does not stop it from training" in text
+
+
+def test_theory_ordered_phase_collapses_and_vanishes():
+    shown, numbers, (kind, text) = _theory("ordered")
+    assert shown["χ₁"] == "0.647" and shown["ξ_c"] == "2.3" and round(numbers.loc["trainable depth (6 ξ_c)",
+                                                                                   "theory"]) == 14
+    assert numbers.loc["c at layer 50", "measured"] > 0.999                              # inputs collapse onto one
+    assert numbers.loc["mean λ, gaussian", "measured"] < 1e-9 and numbers.loc["mean λ, orthogonal", "measured"] < 1e-9
+    assert kind == "warning" and "it will not train" in text
+
+
+def test_theory_chaotic_phase_decorrelates_and_explodes():
+    shown, numbers, (kind, text) = _theory("chaotic")
+    assert shown["χ₁"] == "1.34" and round(numbers.loc["ξ_c", "theory"]) == 7
+    assert round(numbers.loc["c*", "theory"], 2) == 0.17 and numbers.loc["c at layer 50", "measured"] < 0.35
+    assert numbers.loc["mean λ, gaussian", "measured"] > 1e4                             # gradients explode
+    assert round(numbers.loc["trainable depth (6 ξ_c)", "theory"]) == 42
+    assert kind == "warning" and "it will not train" in text
+
+
+def test_theory_orthogonal_weights_are_isometric_gaussian_are_not():
+    shown, numbers, _ = _theory("orthogonal_vs_gaussian")
+    assert shown["χ₁"] == "1" and numbers.loc["q*", "theory"] < 0.03
+    assert round(numbers.loc["std λ, orthogonal", "measured"], 2) == 0.37 < THEORY_ISOMETRY
+    assert round(numbers.loc["std λ, gaussian", "theory"]) == 7 and numbers.loc["std λ, gaussian", "measured"] > 5
+    assert numbers.loc["decades of λ, gaussian", "measured"] > 17 > 3 > numbers.loc["decades of λ, orthogonal",
+                                                                                        "measured"]
+
+
+def test_theory_relu_at_he_is_never_isometric():
+    shown, numbers, _ = _theory("relu_he")
+    assert shown["χ₁"] == "1"
+    for weights in ("orthogonal", "gaussian"):
+        assert numbers.loc[f"mean λ, {weights}", "theory"] == 1.0                        # chi1^L = 1
+        assert numbers.loc[f"std λ, {weights}", "theory"] ** 2 >= 50                     # variance at least L
+        assert numbers.loc[f"std λ, {weights}", "measured"] > THEORY_SPREAD
+
+
 def test_every_preset_has_a_test_here():
     import inspect
     import sys
