@@ -162,8 +162,9 @@ DATASETS: Mapping[str, Generator] = MappingProxyType({
 
 def make(name: str, *, n: int = 400, noise: float = 0.1, test_fraction: float = 0.25, seed: int = 0) -> Dataset:
     """n points of data set `name` with Gaussian noise of std `noise` (in the generator's units: the 2-D sets
-    span about [-1, 1]; digits pixels are in [0, 1]), split and standardized with `seed`."""
-    if name not in DATASETS:
+    span about [-1, 1]; digits pixels are in [0, 1]), split and standardized with `seed`. Digits has 1797
+    images: a larger n takes them all."""
+    if not isinstance(name, str) or name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; valid: {', '.join(DATASETS)}")
     gen = DATASETS[name]
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 4 * gen.n_classes <= n <= MAX_N:

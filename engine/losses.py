@@ -90,6 +90,6 @@ LOSSES: Mapping[str, Callable] = MappingProxyType({"cross_entropy": cross_entrop
 
 def get(name: str) -> Callable:
     """The loss `name` as (logits, y) -> (loss, dlogits); ValueError names the valid ones."""
-    if name not in LOSSES:
+    if not isinstance(name, str) or name not in LOSSES:
         raise ValueError(f"unknown loss {name!r}; valid: {', '.join(LOSSES)}")
     return LOSSES[name]

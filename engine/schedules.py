@@ -62,7 +62,7 @@ SCHEDULES: tuple[str, ...] = tuple(REGISTRY)
 
 def get(name: str) -> Schedule:
     """The schedule `name`; ValueError names the valid ones."""
-    if name not in REGISTRY:
+    if not isinstance(name, str) or name not in REGISTRY:
         raise ValueError(f"unknown schedule {name!r}; valid: {', '.join(SCHEDULES)}")
     return REGISTRY[name]
 

@@ -32,8 +32,8 @@ PROGRESS_CALLS = 50           # on_progress is called about this often in a run
 
 
 def _frozen_hyper(hyper) -> FrozenParams:
-    if not isinstance(hyper, Mapping):
-        raise ValueError(f"hyper must be a dict of optimizer hyperparameters, got {hyper!r}")
+    if not isinstance(hyper, Mapping) or not all(isinstance(k, str) for k in hyper):
+        raise ValueError(f"hyper must be a dict of optimizer hyperparameters by name, got {hyper!r}")
     return FrozenParams({k: tuple(v) if isinstance(v, (list, np.ndarray)) else v for k, v in hyper.items()})
 
 
@@ -55,6 +55,8 @@ class TrainSettings:
 
     def __post_init__(self):
         object.__setattr__(self, "hyper", _frozen_hyper(self.hyper))
+        if not isinstance(self.optimizer, str):
+            raise ValueError(f"optimizer must be a name, one of {', '.join(optimizers.OPTIMIZERS)}")
         optimizers.create(self.optimizer, **self.hyper)        # ValueError names valid optimizers / hyper
         schedules.get(self.schedule)
         losses.get(self.loss)

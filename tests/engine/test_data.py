@@ -65,6 +65,7 @@ def test_noise_widens_the_clouds():
 
 @pytest.mark.parametrize("kwargs, match", [
     ({"name": "mnist"}, "valid: spiral, moons, circles, xor, gaussians, digits"),
+    ({"name": ["moons"]}, "valid: spiral"),
     ({"name": "moons", "n": 3}, "n must be an int in 8 .. 20000"),
     ({"name": "digits", "n": 30}, "n must be an int in 40 .. 20000"),
     ({"name": "moons", "noise": -0.1}, "noise"),

@@ -37,7 +37,9 @@ def test_settings_are_frozen_hashable_and_validated():
     bad = [({"optimizer": "lion"}, "valid names: sgd, momentum"), ({"hyper": {"momentum": 0.9}}, "valid ones: lr"),
            ({"schedule": "linear"}, "constant, step"), ({"loss": "hinge"}, "cross_entropy, mse"),
            ({"steps": 0}, "steps"), ({"batch_size": 0}, "batch_size"), ({"clip": 0.0}, "clip"),
-           ({"seed": -1}, "seed"), ({"hyper": [1]}, "hyper")]
+           ({"seed": -1}, "seed"), ({"hyper": [1]}, "hyper"), ({"hyper": {1: 2}}, "hyper"),
+           ({"optimizer": ["adam"]}, "adam, adamw"), ({"loss": ["mse"]}, "cross_entropy, mse"),
+           ({"schedule": None}, "constant, step"), ({"steps": 2.5}, "steps"), ({"batch_size": True}, "batch_size")]
     for kwargs, match in bad:
         with pytest.raises(ValueError, match=match):
             training.TrainSettings(**kwargs)
