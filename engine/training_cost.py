@@ -35,7 +35,10 @@ def estimate_seconds(net, dataset, settings) -> float:
     """Estimated wall time of train(net, dataset, settings) on one BLAS thread of the server (cold: no cache).
 
     seconds = SAFETY * sum_i c_i f_i, f = features(...), c = COEFFICIENTS fitted on this 2-core machine
-    (OPENBLAS_NUM_THREADS=1) to random settings: 1-12 hidden layers of 4-256 units, batch 1-128 or full,
-    20-1000 steps, tanh/relu/sigmoid/gelu, BN on or off, float32/float64, spiral (400) or digits (1000).
+    (OPENBLAS_NUM_THREADS=1) to 120 random settings (the fastest of 3 runs each): 1-12 hidden layers of
+    4-256 units, batch 1-128 or full, 20-1000 steps, tanh/relu/sigmoid/gelu, BN on or off, float32/float64,
+    spiral (400 points) or digits (1000). Other work shared the machine, so it errs high: on 40 fresh
+    settings measured/estimated had median 0.65 and max 1.01, and settings estimated at 2 s ran cold
+    (a fresh process) in 1.2-1.8 s. Re-fit with `bench/training_bench.py --fit` on other hardware.
     """
     return SAFETY * float(np.dot(COEFFICIENTS, features(net, dataset, settings)))
