@@ -5,6 +5,7 @@ from lessons import presets
 from lessons.activations import charts, compute, settings, text
 from lessons.network import code
 from lessons.network import text as network_text
+from lessons.network import theory as mean_field
 from ui import classroom, predict
 from ui.show import notes, show, verdict_box
 
@@ -32,6 +33,9 @@ std, fractions = charts.spread(s)
 left, right = st.columns(2)
 show(std, left)
 show(fractions, right)
+mean_field_note = mean_field.std_note(s.probe.net, result.stats, s.view)
+if mean_field_note:
+    st.caption(f":material/functions: {mean_field_note}")
 saturation = text.saturation_note(result)
 if saturation:
     st.info(saturation, icon=":material/compare_arrows:")

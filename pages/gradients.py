@@ -6,6 +6,7 @@ from lessons import presets
 from lessons.gradients import charts, compute, settings, text
 from lessons.network import code
 from lessons.network import text as network_text
+from lessons.network import theory as mean_field
 from ui import classroom, predict
 from ui.show import notes, show, verdict_box
 
@@ -36,6 +37,9 @@ w_norms, a_norms = charts.norms(s)
 left, right = st.columns(2)
 show(w_norms, left)
 show(a_norms, right)
+mean_field_note = mean_field.grad_note(s.probe.net, result.stats)
+if mean_field_note:
+    st.caption(f":material/functions: {mean_field_note}")
 
 for column, (label, value, help_text) in zip(st.columns(4), text.metrics(result.stats)):
     column.metric(label, value, help=help_text)

@@ -17,8 +17,7 @@ limit = compute.depth_limit(mf.chi1, mf.xi_c)
 verdict_box(text.verdict(mf, s.depth, limit))
 for column, (label, value, help_text) in zip(st.columns(4), text.metrics(mf, s.depth, limit)):
     column.metric(label, value, help=help_text)
-st.plotly_chart(charts.phase_diagram(s), width="stretch", theme=None, key=settings.DIAGRAM_KEY,
-                on_select=settings.on_click, selection_mode="points")
+show(charts.phase_diagram(s), key=settings.DIAGRAM_KEY, on_select=settings.on_click, selection_mode="points")
 st.caption(f":material/touch_app: {text.CLICK_HINT}")
 st.markdown(text.notice(mf, s.depth, limit))
 relu = text.relu_note(mf, s.depth)

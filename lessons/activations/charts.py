@@ -7,6 +7,7 @@ from __future__ import annotations
 from engine import activations
 from lessons.activations import compute, figures
 from lessons.activations.settings import Settings
+from lessons.network import theory as mean_field
 from ui.cache import cached_charts
 
 
@@ -18,8 +19,9 @@ def histograms(s: Settings):
 
 @cached_charts
 def spread(s: Settings):
-    """figures.spread of this setting's probe: (std per layer, saturated and dead shares)."""
-    return figures.spread(compute.run(s), s.view)
+    """figures.spread of this setting's probe: (std per layer with the mean field's, saturated and dead shares)."""
+    lines = mean_field.lines(s.probe.net)
+    return figures.spread(compute.run(s), s.view, lines.std() if lines else None)
 
 
 @cached_charts

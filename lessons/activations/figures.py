@@ -22,10 +22,11 @@ def histograms(result, view: str):
             layers.histogram_lines(hist, picks, "First, middle and last layer", f"{label} value"))
 
 
-def spread(result, view: str):
-    """(std per layer, saturated and dead shares per layer); layers past an overflow are gaps, not 0%."""
-    return layers.std_by_layer(result.stats, view), layers.fractions_by_layer(result.stats,
-                                                                              broken_layer(result.stats))
+def spread(result, view: str, predicted: dict | None = None):
+    """(std per layer, with the mean field's when given; saturated and dead shares per layer); layers past an
+    overflow are gaps, not 0%."""
+    return (layers.std_by_layer(result.stats, view, predicted),
+            layers.fractions_by_layer(result.stats, broken_layer(result.stats)))
 
 
 def activation_curve(result, phi, view_layers=None):

@@ -7,13 +7,16 @@ from __future__ import annotations
 from lessons.gradients import compute, figures
 from lessons.gradients.settings import Settings
 from lessons.network import probe
+from lessons.network import theory as mean_field
 from ui.cache import cached_charts
 
 
 @cached_charts
 def norms(s: Settings):
-    """(||dL/dW|| per layer, ||dL/da|| per layer), one line for the current run and one per overlay."""
-    return figures.norms(compute.overlays(s))
+    """(||dL/dW|| per layer, ||dL/da|| per layer), one line for the current run and one per overlay; on the second
+    the mean field's ||dL/da|| for the current run, anchored at its last layer."""
+    lines, stats = mean_field.lines(s.probe.net), compute.run(s).stats
+    return figures.norms(compute.overlays(s), lines.grad_norms(stats[-1]["grad_a_norm"]) if lines else None)
 
 
 @cached_charts

@@ -5,10 +5,10 @@ from __future__ import annotations
 from lessons.network import figures as layers
 
 
-def norms(runs: dict):
-    """(||dL/dW|| per layer, ||dL/da|| per layer), one line per run."""
+def norms(runs: dict, predicted=None):
+    """(||dL/dW|| per layer, ||dL/da|| per layer), one line per run; predicted: the mean field's ||dL/da||."""
     return (layers.grad_norms(runs, "grad_W_norm", "‖∂L/∂W‖ per layer", "‖∂L/∂W_l‖ (log scale)"),
-            layers.grad_norms(runs, "grad_a_norm", "‖∂L/∂a‖ per layer", "‖∂L/∂a_l‖ (log scale)"))
+            layers.grad_norms(runs, "grad_a_norm", "‖∂L/∂a‖ per layer", "‖∂L/∂a_l‖ (log scale)", predicted))
 
 
 def histogram(result):

@@ -53,8 +53,9 @@ def histogram_lines(hist, layers: list[int], title: str, x_title: str) -> go.Fig
     return fig
 
 
-def std_by_layer(stats, view: str = "a") -> go.Figure:
-    """std(z), std(a) and |mean(a)| against layer, on a log axis."""
+def std_by_layer(stats, view: str = "a", predicted: dict | None = None) -> go.Figure:
+    """std(z), std(a) and |mean(a)| against layer, on a log axis; predicted ({"z": ..., "a": ...}, per layer): the
+    mean field's std of z and a, drawn as dashed black and gray lines."""
     x = _layers(stats)
     series = [(f"std of {view}", [r[f"{view}_std"] for r in stats], PALETTE[0], "solid"),
               (f"|mean| of {view}", [abs(r[f"{view}_mean"]) for r in stats], PALETTE[1], "dot")]
@@ -64,7 +65,10 @@ def std_by_layer(stats, view: str = "a") -> go.Figure:
     for name, y, color, dash in series:
         fig.add_trace(go.Scatter(x=x, y=positive(y), mode="lines+markers", name=name,
                                  line=dict(color=color, dash=dash), marker=dict(size=5)))
-    log_axis(fig, [v for _, y, _, _ in series for v in y])
+    for key, color in ((view, "black"), (other, "gray")) if predicted else ():
+        fig.add_trace(go.Scatter(x=x, y=positive(predicted[key]), mode="lines", name=f"mean field: std of {key}",
+                                 line=dict(color=color, dash="dash", width=1.5)))
+    log_axis(fig, [v for _, y, _, _ in series for v in y] + (list(predicted[view]) if predicted else []))
     fig.update_xaxes(range=[0.5, len(x) + 0.5])
     return fig
 
@@ -87,9 +91,10 @@ def fractions_by_layer(stats, broken_from: int | None = None) -> go.Figure:
     return fig
 
 
-def grad_norms(runs: dict, key: str, title: str, y_title: str) -> go.Figure:
+def grad_norms(runs: dict, key: str, title: str, y_title: str, predicted=None) -> go.Figure:
     """One line per run ({label: stats}) of a gradient norm against layer, on a log axis. A run whose norm is
-    exactly 0 at some layers cannot be drawn there on a log axis: its legend says so instead of it vanishing."""
+    exactly 0 at some layers cannot be drawn there on a log axis: its legend says so instead of it vanishing.
+    predicted (per layer): the mean field's norm for the first run, a dashed black line."""
     fig = figure(title, "layer (1 = nearest the input)", y_title)
     everything = []
     for i, (label, stats) in enumerate(runs.items()):
@@ -101,6 +106,11 @@ def grad_norms(runs: dict, key: str, title: str, y_title: str) -> go.Figure:
         fig.add_trace(go.Scatter(x=_layers(stats), y=positive(y), mode="lines+markers", name=name,
                                  line=dict(color=PALETTE[i % len(PALETTE)], width=3 if i == 0 else 2),
                                  marker=dict(size=5), visible=True if zero < len(y) else "legendonly"))
+    if predicted is not None:
+        fig.add_trace(go.Scatter(x=_layers(next(iter(runs.values()))), y=positive(predicted), mode="lines",
+                                 name="mean field: × √χ_l per layer back from the last",
+                                 line=dict(color="black", dash="dash", width=1.5)))
+        everything += list(predicted)
     log_axis(fig, everything)
     depth = max(len(s) for s in runs.values())
     fig.update_xaxes(range=[0.5, depth + 0.5])

@@ -1,7 +1,6 @@
 """The theory lesson's charts, cached as the JSON the browser gets and keyed by what each one depends on.
 
-The phase diagram is the exception: it is clickable (st.plotly_chart with on_select), which the Chart fast path
-does not support, so it is cached as a figure and passed to st.plotly_chart.
+The phase diagram is clickable: the page shows it with on_select (ui.show passes selections through).
 """
 from __future__ import annotations
 
@@ -9,10 +8,10 @@ from dataclasses import replace
 
 from lessons.theory import compute, figures
 from lessons.theory.settings import C0, WEIGHTS, Settings
-from ui.cache import cached, cached_charts
+from ui.cache import cached_charts
 
 
-@cached
+@cached_charts
 def _phase_diagram(activation: str, sigma_w2: float, sigma_b2: float, depth: int):
     pd = compute.diagram(activation)
     return figures.phase_diagram(pd, compute.mean_field(activation, sigma_w2, sigma_b2), depth,
@@ -20,7 +19,7 @@ def _phase_diagram(activation: str, sigma_w2: float, sigma_b2: float, depth: int
 
 
 def phase_diagram(s: Settings):
-    """The clickable diagram for this activation, point and depth (a go.Figure)."""
+    """The clickable diagram for this activation, point and depth."""
     return _phase_diagram(s.activation, s.sigma_w2, s.sigma_b2, s.depth)
 
 

@@ -141,3 +141,37 @@ def test_relu_surprises_are_explained():
     at = run_page(PAGE, {**SMALL, "act": "relu", "sw2": "4", "depth": "30"})
     assert "relu surprises" in texts(at) and metric(at, "ξ_c") == "∞"
     assert "beyond 6 / |ln χ₁| = 8.66: it will not train" in at.warning[0].value
+
+
+def _trace(fig, name_start):
+    return next((t for t in fig["data"] if t["name"].startswith(name_start)), None)
+
+
+def test_activations_draw_the_mean_field_std_over_the_measured():
+    """tanh with Xavier (sigma_w2 = 1, no bias): sqrt(q_l) from the engine, and a = tanh(z)'s std at q_l."""
+    at = run_page("pages/activations.py", {"depth": "12"})
+    spread = next(f for f in figures(at) if f["layout"]["title"]["text"] == "Spread per layer")
+    q = theory.predicted_q("tanh", 1.0, 0.0, 1.0, 12)
+    np.testing.assert_allclose(_trace(spread, "mean field: std of z")["y"], np.sqrt(q), rtol=1e-12)
+    measured = at.dataframe[0].value["a_std"].to_numpy()
+    assert np.allclose(_trace(spread, "mean field: std of a")["y"], measured, rtol=0.1)     # width 256: within 10%
+
+
+def test_gradients_draw_the_mean_field_norm_from_the_last_layer():
+    at = run_page("pages/gradients.py", {"depth": "12"})
+    a_norms = figures(at)[1]
+    measured, line = _trace(a_norms, "xavier_normal (current)")["y"], _trace(a_norms, "mean field")["y"]
+    assert line[-1] == pytest.approx(measured[-1], rel=1e-12)
+    assert np.allclose(line, measured, rtol=0.25)
+
+
+def test_the_mean_field_is_not_drawn_where_it_does_not_hold_and_the_page_says_why():
+    at = run_page("pages/gradients.py", {"depth": "12", "bn": "true"})
+    assert _trace(figures(at)[1], "mean field") is None
+    assert "mean-field prediction is not drawn: batch norm" in texts(at)
+
+
+def test_a_finite_width_gap_is_said_in_words():
+    at = run_page("pages/activations.py", {"act": "relu", "init": "he_normal", "depth": "30", "width": "16"})
+    note = next(c.value for c in at.caption if "mean-field line" in c.value)
+    assert "× the prediction" in note and "16-wide layer" in note
