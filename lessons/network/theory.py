@@ -95,8 +95,8 @@ def note(net: NetworkSettings, measured, predicted, what: str) -> str | None:
     ratio, layer = gap
     return (f"The dashed mean-field line is the infinitely wide net's {what}. At layer {layer} the measured value is "
             f"{ratio:.2g} × the prediction: a {net.width}-wide layer sums {net.width} random terms, so each layer "
-            f"comes out a few percent off at random (about 1/√{net.width} = {1 / math.sqrt(net.width):.2g}), and "
-            "these errors compound over the layers.")
+            f"comes out off at random by about 1/√{net.width} = {100 / math.sqrt(net.width):.2g}%, and these errors "
+            "compound over the layers.")
 
 
 def std_note(net: NetworkSettings, stats, view: str) -> str | None:
