@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -189,7 +190,7 @@ _ALL = [
     Activation("swish", r"\phi(z) = z\,\sigma(z)", _swish, _d_swish),
 ]
 
-ACTIVATIONS: dict[str, Activation] = {a.name: a for a in _ALL}
+ACTIVATIONS: Mapping[str, Activation] = MappingProxyType({a.name: a for a in _ALL})
 
 
 def get(name: str) -> Activation:

@@ -31,6 +31,15 @@ class Optimizer(ABC):
         self.hyper = dict(hyper)
         self.state: dict = {}  # param name (None for a single array) -> {"t": step count, buffers...}
 
+    @property
+    def lr(self) -> float:
+        """The learning rate of the next step (a schedule may set it between steps: opt.lr = ...)."""
+        return self.hyper["lr"]
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self.hyper["lr"] = _validate("lr", value)
+
     def step(self, params, grads):
         """Return the updated params (same kind as given: ndarray or dict); inputs are not mutated."""
         if isinstance(params, Mapping):

@@ -108,6 +108,8 @@ def distinct_units(W: np.ndarray, tol: float = TIE_TOL) -> int:
     sums = W.sum(axis=0)
     order = np.argsort(sums, kind="stable")
     reach = W.shape[0] * tol
+    if np.all(np.diff(sums[order]) > reach):              # every pair of sums too far apart to be one unit
+        return W.shape[1]
     kept: list[int] = []
     for j in order:
         close = takewhile(lambda k, j=j: sums[j] - sums[k] <= reach, reversed(kept))

@@ -314,3 +314,14 @@ def test_shown_rule_holds_every_number_of_hyper(name):
 def test_shown_momentum_rule_is_torchs_first_step():
     lines = optimizers.latex("nesterov", lr=0.1, momentum=0.8)
     assert r"b \leftarrow g" in lines[0] and "0.8" in lines[0] and lines[1] == r"g \leftarrow g + 0.8\,b"
+
+
+def test_lr_may_be_set_between_steps():
+    """DESIGN: .lr may be set between steps (schedules): it changes the next step, and is validated."""
+    opt = optimizers.create("sgd", lr=0.1)
+    p = opt.step(np.array([1.0]), np.array([1.0]))
+    opt.lr = 0.5
+    assert opt.hyper["lr"] == 0.5 and opt.lr == 0.5
+    np.testing.assert_allclose(opt.step(p, np.array([1.0])), [1.0 - 0.1 - 0.5])
+    with pytest.raises(ValueError, match="lr"):
+        opt.lr = float("nan")

@@ -78,3 +78,11 @@ def test_residual_saturation_is_measured_on_phi_not_on_the_stream():
     rows = net.layer_stats()
     assert all(r["saturated"] > 0.5 for r in rows[1:])          # phi(z) sits at +-1 ...
     assert rows[-1]["a_std"] > 1.5                               # ... while the stream a_l keeps growing
+
+
+def test_distinct_units_fast_path_agrees_with_the_pairwise_rule():
+    rng = np.random.default_rng(3)
+    W = rng.standard_normal((16, 40))
+    W[:, 7] = W[:, 3] + 1e-13                            # one near-copy: the sums are close, the slow path decides
+    assert st.distinct_units(W) == 39
+    assert st.distinct_units(rng.standard_normal((16, 40))) == 40
