@@ -16,6 +16,8 @@ from engine.mlp import MLP, MLPConfig
 ORTHOGONAL_INITS = ("orthogonal", "lsuv")     # W W^T has one eigenvalue: s_1 = 0 (LSUV starts orthonormal)
 PAIRS = 32                                    # input pairs averaged per layer: the noise of c_l ~ 1 / sqrt(pairs n)
 STREAM_BATCH = 512                            # inputs for the measured stream variance
+STREAM_Q_CAP = 1e300                          # the quadrature is exact at any finite q (its nodes scale by sqrt q);
+                                              # only an overflowed q needs a finite stand-in
 
 
 def layer_sigma_w2(config: MLPConfig) -> tuple[float, ...]:
@@ -146,7 +148,7 @@ def stream_variance(config: MLPConfig, seed: int = 0, q0: float = 1.0, batch: in
     with np.errstate(all="ignore"):
         for l, sw in enumerate(sws):
             q = 1.0 if config.batch_norm else sw * s + sb
-            moments = quad.single_moments(net.phis[l], min(q, mf.Q_HUGE))
+            moments = quad.single_moments(net.phis[l], min(q, STREAM_Q_CAP))
             mu, nu = float(moments["mean"]), float(moments["phi2"])
             m, s = (m + mu, s + 2 * m * mu + nu) if net.skips[l] else (mu, nu)
             predicted.append(s - m * m)

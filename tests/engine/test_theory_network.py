@@ -32,6 +32,13 @@ def test_residual_stream_without_normalization_doubles_per_block():
     np.testing.assert_allclose(r.measured, r.predicted, rtol=0.3)
 
 
+def test_the_residual_streams_prediction_keeps_growing_past_1e16():
+    """50 He ReLU blocks take the stream's variance to ~1e26: the mean field must not level off where q passes
+    the 1e16 at which the stationary quantities are evaluated (it once did, at layer 30)."""
+    r = theory.stream_variance(he(residual=True, width=64, depth=50), batch=64)
+    assert r.predicted[-1] > 1e20 and (r.predicted[1:] / r.predicted[:-1] > DOUBLING).all()
+
+
 def test_residual_stream_with_batch_norm_grows_linearly():
     r = theory.stream_variance(he(residual=True, batch_norm=True), batch=256)
     np.testing.assert_allclose(np.diff(r.predicted), RELU_VAR_INCREMENT, rtol=1e-9)
