@@ -82,10 +82,14 @@ class JacobianMoments:
 
     def latex(self) -> tuple[str, ...]:
         L, n = self.depth, tex.num
+
+        def squared(x: float) -> str:
+            """x^2, with 6.4\times 10^{8} in parentheses (squared bare, it would read as 10^{82})."""
+            return rf"\left({n(x)}\right)^2" if "times" in n(x) else f"{n(x)}^2"
         return (rf"\mathbb{{E}}[\lambda] = \chi_1^L = ({n(self.sigma_w2)} \cdot {n(self.mu1)})^{{{L}}}"
                 rf" = {n(self.mean)}",
                 rf"\operatorname{{Var}}[\lambda] = m_1^2\, L \left(\frac{{\mu_2}}{{\mu_1^2}} - 1 - s_1\right)"
-                rf" = {{{n(self.mean)}}}^2 \cdot {L} \left(\frac{{{n(self.mu2)}}}{{{{{n(self.mu1)}}}^2}} - 1"
+                rf" = {squared(self.mean)} \cdot {L} \left(\frac{{{n(self.mu2)}}}{{{squared(self.mu1)}}} - 1"
                 rf" {'+' if self.s1 <= 0 else '-'} {n(abs(self.s1))}\right) = {n(self.var)}")
 
 

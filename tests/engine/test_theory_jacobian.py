@@ -107,8 +107,9 @@ def test_default_q0_and_errors():
 
 
 @pytest.mark.parametrize("sw", [0.8, 3.0])
-def test_moments_latex_puts_a_power_of_ten_in_braces_before_squaring_it(sw):
-    """6.4\\times 10^{8}^2 is a double superscript (KaTeX refuses it); {6.4\\times 10^{8}}^2 is not."""
+def test_moments_latex_squares_a_power_of_ten_in_parentheses(sw):
+    """6.4\\times 10^{8}^2 is a double superscript (KaTeX refuses it) and {6.4\\times 10^{8}}^2 reads as 10^{82}."""
     import re
     for line in theory.jacobian_moments("relu", sw, 0.05, 50, "gaussian").latex():
-        assert not re.search(r"\^\{[^{}]*\}\^", line), line
+        assert not re.search(r"\^\{[^{}]*\}\}?\^", line), line
+    assert r"\left(6.376\times 10^{8}\right)^2" in theory.jacobian_moments("relu", 3.0, 0.05, 50, "gaussian").latex()[1]
