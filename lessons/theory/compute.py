@@ -16,6 +16,7 @@ from lessons.theory import budget
 from lessons.theory.settings import Settings, grid
 from ui.cache import cached
 
+RESOLVED = 1e-28     # lambda below this times the largest is float64 rounding: the SVD resolves sigma to ~1e-14
 # the residual stream's three architectures: MLPConfig overrides
 STREAMS = MappingProxyType({"plain": MappingProxyType({}),
                             "residual": MappingProxyType({"residual": True}),
@@ -97,15 +98,20 @@ class Spectrum:
         return float(np.std(self.lam))
 
     @property
-    def zeros(self) -> int:
-        """Singular values that are exactly 0 (a dead ReLU layer cuts directions off)."""
-        return int(np.sum(self.lam == 0))
+    def floor(self) -> float:
+        """The smallest lambda float64 resolves here: RESOLVED times the largest."""
+        return float(np.max(self.lam)) * RESOLVED
+
+    @property
+    def unresolved(self) -> int:
+        """How many lambda are below the floor: numerically 0 (a dead ReLU unit cuts a direction off exactly)."""
+        return int(np.sum(self.lam < self.floor)) if self.finite else 0
 
     @property
     def decades(self) -> float:
-        """log10(lambda_max / lambda_min) over the nonzero values."""
-        positive = self.lam[self.lam > 0]
-        return float(np.log10(positive.max() / positive.min())) if positive.size and self.finite else math.nan
+        """log10(lambda_max / lambda_min) over the resolved values (at most -log10 RESOLVED = 28)."""
+        resolved = self.lam[self.lam >= self.floor]
+        return float(np.log10(resolved.max() / resolved.min())) if resolved.size and self.finite else math.nan
 
 
 @cached

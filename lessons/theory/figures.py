@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from lessons.theory.text import number
 from ui.theme import PALETTE, figure, finite, log_axis, positive
 
 CHI_RANGE = 2.0                       # the chi1 colours saturate at 1/2 and 2 (log scale, white at chi1 = 1)
@@ -17,7 +18,7 @@ def phase_diagram(pd, mf, depth: int, limit) -> go.Figure:
     """chi1 over (sigma_w^2, sigma_b^2) (blue ordered, red chaotic), the edge of chaos, xi_c contours, the band where
     the trainable depth `limit` (about 6 xi_c, per grid point) reaches `depth`, the chosen point; on top, invisible
     grid markers a click selects."""
-    fig = figure(f"Phase diagram of {pd.activation}: order, chaos and the trainable band for L = {depth}",
+    fig = figure(f"Phase diagram of {pd.activation}, trainable band for L = {depth}",
                  "σ_w² = n · Var(w)", "σ_b² = Var(b)", height=460)
     top = np.log10(CHI_RANGE)
     ticks = [0.5, 0.7, 1, 1.4, 2]
@@ -66,7 +67,7 @@ def _click_grid(fig: go.Figure, pd) -> None:
 def correlation(cd, c_star: float) -> go.Figure:
     """c_l of two inputs' pre-activations: measured (markers) against the mean-field recursion (dashed)."""
     layers = np.arange(1, len(cd.measured) + 1)
-    fig = figure(f"Two inputs through depth: correlation c_l, starting at c₀ = {cd.c0:g}", "layer l",
+    fig = figure(f"Correlation of two inputs through depth (c₀ = {cd.c0:g})", "layer l",
                  "correlation c_l of z_l(x₁), z_l(x₂)")
     fig.add_trace(go.Scatter(x=layers, y=finite(cd.measured), mode="markers", name="measured (mean of 32 pairs)",
                              marker=dict(size=6, color=PALETTE[0])))
@@ -84,24 +85,27 @@ def spectrum(sp, reach: tuple[float, float]) -> go.Figure:
     """Histogram of log10 lambda (lambda = squared singular value), with lambda = 1, the measured mean and the
     theory's mean chi1^L; reach is the shared log10 range of the two side-by-side charts."""
     name = {"orthogonal": "Orthogonal W", "gaussian": "Gaussian W"}[sp.weights]
-    fig = figure(f"{name}: std of λ {sp.std:.3g} (theory {sp.theory.std:.3g})", "log₁₀ λ  (λ = σ², σ a singular "
-                 "value of ∂a_L/∂a_0)", "share of the singular values", height=340)
+    fig = figure(f"{name}: std of λ {number(sp.std)} (theory {number(sp.theory.std)})",
+                 "log₁₀ λ  (λ: squared singular value)", "share of the singular values", height=340)
     if not sp.finite:
         fig.add_annotation(text="the net overflowed: no spectrum", showarrow=False, x=0.5, y=0.5,
                            xref="paper", yref="paper")
         return fig
     edges = np.linspace(*reach, 61)
-    logs = np.log10(sp.lam[sp.lam > 0])
+    logs = np.log10(np.maximum(sp.lam, sp.floor))          # unresolved values (numerically 0) in the first bin
     counts, _ = np.histogram(np.clip(logs, *reach), bins=edges)
     fig.add_trace(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts / len(sp.lam), width=np.diff(edges),
                          marker=dict(color=PALETTE[0] if sp.weights == "orthogonal" else PALETTE[3]),
                          name="measured λ", hovertemplate="log₁₀ λ ≈ %{x:.2f}: %{y:.1%}<extra></extra>"))
     lines = ((0.0, "λ = 1 (isometry)", "gray", "dot"),
-             (np.log10(sp.mean), f"measured mean {sp.mean:.3g}", PALETTE[0], "solid"),
-             (np.log10(sp.theory.mean), f"theory χ₁^L = {sp.theory.mean:.3g}", PALETTE[1], "dash"))
+             (np.log10(sp.mean), f"measured mean {number(sp.mean)}", PALETTE[0], "solid"),
+             (np.log10(sp.theory.mean), f"theory χ₁^L = {number(sp.theory.mean)}", PALETTE[1], "dash"))
     for x, label, color, dash in lines:
         fig.add_trace(go.Scatter(x=[x, x], y=[0, 1], yaxis="y2", mode="lines", name=label,
                                  line=dict(color=color, dash=dash, width=2), hoverinfo="skip"))
+    if sp.unresolved:
+        fig.add_annotation(x=reach[0], y=1, yref="paper", xanchor="left", showarrow=False,
+                           text=f" first bin: {sp.unresolved} values at float64's resolution (≈ 0)")
     fig.update_layout(yaxis2=dict(overlaying="y", range=[0, 1], visible=False), bargap=0)
     fig.update_xaxes(range=list(reach))
     return fig
@@ -112,7 +116,7 @@ def spectrum_reach(spectra) -> tuple[float, float]:
     values = [0.0]
     for sp in spectra:
         if sp.finite:
-            values += list(np.log10(sp.lam[sp.lam > 0]))
+            values += list(np.log10(np.maximum(sp.lam, sp.floor)))
         if sp.finite and sp.theory.mean > 0:
             values.append(np.log10(sp.theory.mean))
     values = [v for v in values if np.isfinite(v)]

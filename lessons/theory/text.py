@@ -9,16 +9,15 @@ import pandas as pd
 from engine.theory_meanfield import HOMOGENEOUS
 from engine.verdict import Kind, Verdict
 
-INTRO = ("A wide random network at initialization maps two numbers layer to layer: the variance q of the "
-         "pre-activations and the correlation c of two inputs (Poole et al. 2016; Schoenholz et al. 2017). **Pick a "
-         "point (σ_w², σ_b²) on the phase diagram** — click it, or use the sliders. Where χ₁ < 1 (blue, *ordered*) all "
-         "inputs collapse onto one output and gradients vanish; where χ₁ > 1 (red, *chaotic*) nearby inputs fly apart "
-         "and gradients explode. Signals cross about ξ_c layers, and nets up to about **6 ξ_c** deep train: only near "
-         "the edge of chaos (χ₁ = 1, black line) can a net be very deep.")
+INTRO = ("A wide random net at initialization maps two numbers from layer to layer: the variance q of its "
+         "pre-activations and the correlation c of two inputs (Poole et al. 2016; Schoenholz et al. 2017). **Click a "
+         "point (σ_w², σ_b²) on the phase diagram.** In the blue, *ordered* region (χ₁ < 1) all inputs collapse onto "
+         "one output and gradients vanish; in the red, *chaotic* one (χ₁ > 1) nearby inputs fly apart and gradients "
+         "explode. Nets up to about 6 ξ_c layers deep train (the green band): only near the edge of chaos (χ₁ = 1, "
+         "the black line) can a net be very deep.")
 CLICK_HINT = "Click anywhere on the diagram to move your network (the star) there; the sliders and the link follow."
 CORRELATION_GAP = 0.05     # |measured - predicted c_l| above this is the finite width: 32 pairs measure c_l to ~0.01
 SPREAD_GAP = 1.5           # measured std of lambda off the theory's by more than this factor: the finite width
-FLOAT_FLOOR = 1e-28        # lambda_min / lambda_max below this: float64 resolves sigma only to ~1e-14 of the largest
 ISOMETRY_SPREAD = 0.5      # std of lambda below this: every singular value near 1 (dynamical isometry)
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -77,7 +76,7 @@ def relu_note(mf, depth: int) -> str | None:
     if mf.activation not in HOMOGENEOUS:
         return None
     growth = mf.chi1**depth
-    return (f"**{mf.activation} surprises.** Its units are straight lines on each side of 0, so two inputs' "
+    return (f"**A surprise of {mf.activation}.** Its units are straight lines on each side of 0, so two inputs' "
             f"correlation never settles below 1 (c* = 1 at every point): {mf.activation} is never chaotic in the "
             "correlations. Below χ₁ = 1 they align within ξ_c = −1/ln χ₁ layers; from χ₁ = 1 on ξ_c = ∞, because "
             "they no longer converge exponentially (ReLU's align polynomially slowly, a linear net's not at all). "
@@ -115,29 +114,31 @@ def correlation_text(cd, mf, width: int) -> str:
 
 def spectrum_text(orth, gauss, depth: int, width: int) -> str:
     """Orthogonal against Gaussian weights: the spread of lambda, measured and predicted, in words."""
-    def part(sp, name):
-        floor = sp.decades > -math.log10(FLOAT_FLOOR)
-        wider = " (its smallest values sit at float64's precision floor: the true spread is wider)" if floor else ""
-        return (f"{name}: std of λ **{number(sp.std)}** (theory {number(sp.theory.std)}), spanning "
-                f"{'at least ' if floor else ''}{number(sp.decades, 2)} orders of magnitude{wider}")
     if not (orth.finite and gauss.finite):
         return "The net overflowed (its Jacobian has inf or NaN entries): no spectrum to compare."
+    spectra = (orth, gauss)
+    parts = [f"{sp.weights.capitalize()} W: std of λ **{number(sp.std)}** (theory {number(sp.theory.std)}), spanning "
+             f"{number(sp.decades, 2)} orders of magnitude" for sp in spectra]
     text = (f"The squared singular values λ of the {depth}-layer Jacobian say how much each input direction is "
-            f"stretched on its way to the output. {part(orth, 'Orthogonal W')}; {part(gauss, 'Gaussian W')}. Both have "
-            f"mean χ₁^L = {number(gauss.theory.mean)}; Gaussian weights add L to the normalized variance "
-            "(s₁ = −1 in the formula), orthogonal ones nothing (s₁ = 0).")
+            f"stretched on its way to the output. {parts[0]}; {parts[1]}. Both have mean χ₁^L = "
+            f"{number(gauss.theory.mean)}; Gaussian weights add L to the normalized variance (s₁ = −1 in the "
+            "formula), orthogonal ones nothing (s₁ = 0).")
     if orth.std < ISOMETRY_SPREAD:
         text += (" With orthogonal weights every λ stays near 1: **dynamical isometry**, the start from which very "
                  "deep nets train fastest (Pennington et al. 2017).")
     elif orth.theory.mu2 / orth.theory.mu1**2 >= 2 - 1e-9:
         text += (" **No ReLU net is isometric**: half its units are off (E[φ′⁴]/E[φ′²]² = 2), so even orthogonal "
                  "weights spread λ with variance L · (χ₁^L)².")
-    for sp in (orth, gauss):
-        ratio = sp.std / sp.theory.std if sp.theory.std > 0 else math.nan
-        if math.isfinite(ratio) and not 1 / SPREAD_GAP <= ratio <= SPREAD_GAP:
-            text += (f" **Finite width:** with {sp.weights} weights the measured spread is {ratio:.2g} × the theory's: "
-                     f"free probability holds for infinitely wide layers, and a {width}-wide net rarely draws the few "
-                     f"huge λ that dominate the theory's spread at L = {depth}.")
+    unresolved = [f"{sp.unresolved} of the {sp.weights}" for sp in spectra if sp.unresolved]
+    if unresolved:
+        text += (f" {' and '.join(unresolved).capitalize()} λ are below what float64 resolves (10⁻²⁸ of the largest): "
+                 "numerically 0, drawn in the first bin; the true spread is wider still.")
+    off = [f"{sp.std / sp.theory.std:.2g} × the theory's with {sp.weights} weights" for sp in spectra
+           if sp.theory.std > 0 and not 1 / SPREAD_GAP <= sp.std / sp.theory.std <= SPREAD_GAP]
+    if off:
+        text += (f" **Finite width:** the measured spread is {' and '.join(off)}. Free probability holds "
+                 f"for infinitely wide layers; a {width}-wide net rarely draws the few huge λ that dominate the "
+                 f"theory's spread at L = {depth}.")
     return text
 
 

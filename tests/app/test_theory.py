@@ -49,7 +49,7 @@ def test_the_measured_numbers_are_the_engines():
     lam = theory.jacobian_singular_values(net.config(), seed=3) ** 2
     assert numbers(at).loc["std λ, gaussian", "measured"] == pytest.approx(lam.std(), rel=1e-12)
     cd = theory.correlation_through_depth(net.config(), 0.3, seed=3)
-    correlation = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("Two inputs"))
+    correlation = next(f for f in figures(at) if f["layout"]["title"]["text"].startswith("Correlation of two"))
     np.testing.assert_allclose(correlation["data"][0]["y"], cd.measured, rtol=1e-12)
     np.testing.assert_allclose(correlation["data"][1]["y"], cd.predicted, rtol=1e-12)
 
@@ -139,7 +139,7 @@ def test_a_heavy_net_is_measured_narrower_and_the_page_says_so():
 
 def test_relu_surprises_are_explained():
     at = run_page(PAGE, {**SMALL, "act": "relu", "sw2": "4", "depth": "30"})
-    assert "relu surprises" in texts(at) and metric(at, "ξ_c") == "∞"
+    assert "A surprise of relu" in texts(at) and metric(at, "ξ_c") == "∞"
     assert "beyond 6 / |ln χ₁| = 8.66: it will not train" in at.warning[0].value
 
 
