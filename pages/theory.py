@@ -15,10 +15,10 @@ mf = compute.point(s)
 limit = compute.depth_limit(mf.chi1, mf.xi_c)
 
 verdict_box(text.verdict(mf, s.depth, limit))
-for column, (label, value, help_text) in zip(st.columns(4), text.metrics(mf, s.depth, limit)):
-    column.metric(label, value, help=help_text)
 show(charts.phase_diagram(s), key=settings.DIAGRAM_KEY, on_select=settings.on_click, selection_mode="points")
 st.caption(f":material/touch_app: {text.CLICK_HINT}")
+for column, (label, value, help_text) in zip(st.columns(4), text.metrics(mf, s.depth, limit)):
+    column.metric(label, value, help=help_text)
 st.markdown(text.notice(mf, s.depth, limit))
 relu = text.relu_note(mf, s.depth)
 if relu:
