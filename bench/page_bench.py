@@ -34,6 +34,7 @@ HEAVY = {
                                       "compare": ["he_normal", "normal", "lecun_normal", "orthogonal"]},
     "pages/optimizer_race.py": {"surface": "regression", "batch": "1", "steps": "1000",
                                 "opt": ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"]},
+    "pages/theory.py": {"act": "softplus", "depth": "100", "width": "1024", "weights": "orthogonal"},
 }
 
 

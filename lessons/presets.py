@@ -71,7 +71,7 @@ def _theory(key: str) -> Preset:
     p = theory_presets.PRESETS[key]
     point = (("critical", "true"),) if p["sigma_w2"] == "critical" else (("sw2", f"{p['sigma_w2']:g}"),)
     params = (("act", p["activation"]), *point, ("sb2", f"{p['sigma_b2']:g}"))
-    return Preset(key, _THEORY[key][0], "pages/theory.py", params, p["claim"], _THEORY[key][1])
+    return Preset(f"theory_{key}", _THEORY[key][0], "pages/theory.py", params, p["claim"], _THEORY[key][1])
 
 
 PRESETS = [
@@ -155,15 +155,21 @@ def show_for(page: str, controls) -> Preset | None:
 
 
 def link(p: Preset) -> None:
-    """A link that opens the preset (st.page_link when the page runs under the router; a plain link when a
-    page script runs on its own, as some tests and benchmarks run it)."""
+    """A link that opens the preset."""
+    page_link(p.page, p.title, p.query, ":material/play_arrow:")
+
+
+def page_link(script: str, label: str, query: dict, icon: str, where=None) -> None:
+    """st.page_link when the page runs under the router; a plain link when a page script runs on its own, as some
+    tests and benchmarks run it."""
     import streamlit as st
     from streamlit.errors import StreamlitAPIException
+    where = where or st
     try:
-        st.page_link(p.page, label=p.title, query_params=p.query, icon=":material/play_arrow:")
+        where.page_link(script, label=label, query_params=query, icon=icon)
     except StreamlitAPIException:
         from urllib.parse import urlencode
 
         from lessons.catalog import LESSONS
-        path = next(c.url_path for c in LESSONS if c.script == p.page)
-        st.markdown(f"[{p.title}](/{path}?{urlencode(p.params, doseq=True)})")
+        path = next(c.url_path for c in LESSONS if c.script == script)
+        where.markdown(f"[{label}](/{path}?{urlencode(query, doseq=True)})")

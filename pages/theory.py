@@ -28,7 +28,7 @@ for line in mf.latex():
 
 st.subheader("This network in the other lessons")
 for column, link in zip(st.columns(3), links.lesson_links(s)):
-    column.page_link(link.script, label=link.label, icon=link.icon, query_params=link.query)
+    presets.page_link(link.script, link.label, link.query, link.icon, column)
 st.caption(text.link_note(s, links.rounded(s)))
 
 st.subheader("Two inputs through depth")

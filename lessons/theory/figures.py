@@ -23,7 +23,8 @@ def phase_diagram(pd, mf, depth: int, limit) -> go.Figure:
     top = np.log10(CHI_RANGE)
     ticks = [0.5, 0.7, 1, 1.4, 2]
     fig.add_trace(go.Heatmap(
-        x=pd.sigma_w2, y=pd.sigma_b2, z=np.log10(np.clip(pd.chi1, 1e-12, None)), zmin=-top, zmax=top, zmid=0,
+        x=pd.sigma_w2, y=pd.sigma_b2, z=np.log10(np.clip(pd.chi1, 1e-12, None)).astype(np.float32), zmin=-top,
+        zmax=top, zmid=0,
         colorscale="RdBu_r", hoverinfo="skip", showscale=True, name="χ₁",
         colorbar=dict(title="χ₁", tickvals=np.log10(ticks).tolist(), ticktext=[f"{t:g}" for t in ticks],
                       thickness=12, len=0.8)))
@@ -53,12 +54,13 @@ def phase_diagram(pd, mf, depth: int, limit) -> go.Figure:
 
 
 def _click_grid(fig: go.Figure, pd) -> None:
-    """One invisible marker per grid point, over the heatmap: what a click selects, and what the hover reads."""
-    W, B = np.meshgrid(pd.sigma_w2, pd.sigma_b2)
-    xi = np.where(np.isfinite(pd.xi_c), pd.xi_c, np.inf)
+    """One invisible marker per grid point, over the heatmap: what a click selects (float32 is plenty: the click
+    snaps to the sliders' steps), and what the hover reads."""
+    W, B = (v.ravel().astype(np.float32) for v in np.meshgrid(pd.sigma_w2, pd.sigma_b2))
+    hover = np.stack([pd.chi1.ravel(), pd.xi_c.ravel()], axis=1).astype(np.float32)
     fig.add_trace(go.Scatter(
-        x=W.ravel(), y=B.ravel(), mode="markers", showlegend=False, name="click to set",
-        marker=dict(size=9, color="rgba(0, 0, 0, 0)"), customdata=np.stack([pd.chi1.ravel(), xi.ravel()], axis=1),
+        x=W, y=B, mode="markers", showlegend=False, name="click to set",
+        marker=dict(size=9, color="rgba(0, 0, 0, 0)"), customdata=hover,
         selected=dict(marker=dict(color="rgba(0, 0, 0, 0)")), unselected=dict(marker=dict(opacity=0)),
         hovertemplate="σ_w² = %{x:.2f}, σ_b² = %{y:.2f}<br>χ₁ = %{customdata[0]:.3g}, ξ_c = %{customdata[1]:.3g}"
                       "<br>click to set<extra></extra>"))

@@ -134,14 +134,14 @@ def _theory(key):
 
 
 def test_theory_edge_of_chaos_depth_is_no_limit():
-    shown, numbers, (kind, text) = _theory("edge_of_chaos")
+    shown, numbers, (kind, text) = _theory("theory_edge_of_chaos")
     assert shown["χ₁"] == "1" and numbers.loc["ξ_c", "theory"] > 1e4                  # the depth scale diverges
     assert numbers.loc["mean λ, gaussian", "theory"] == pytest.approx(1, abs=1e-4)      # neither dies nor explodes
     assert kind == "success" and "depth does not stop it from training" in text
 
 
 def test_theory_ordered_phase_collapses_and_vanishes():
-    shown, numbers, (kind, text) = _theory("ordered")
+    shown, numbers, (kind, text) = _theory("theory_ordered")
     assert shown["χ₁"] == "0.647" and shown["ξ_c"] == "2.3" and round(numbers.loc["trainable depth (6 ξ_c)",
                                                                                    "theory"]) == 14
     assert numbers.loc["c at layer 50", "measured"] > 0.999                              # inputs collapse onto one
@@ -150,7 +150,7 @@ def test_theory_ordered_phase_collapses_and_vanishes():
 
 
 def test_theory_chaotic_phase_decorrelates_and_explodes():
-    shown, numbers, (kind, text) = _theory("chaotic")
+    shown, numbers, (kind, text) = _theory("theory_chaotic")
     assert shown["χ₁"] == "1.34" and round(numbers.loc["ξ_c", "theory"]) == 7
     assert round(numbers.loc["c*", "theory"], 2) == 0.17 and numbers.loc["c at layer 50", "measured"] < 0.35
     assert numbers.loc["mean λ, gaussian", "measured"] > 1e4                             # gradients explode
@@ -159,7 +159,7 @@ def test_theory_chaotic_phase_decorrelates_and_explodes():
 
 
 def test_theory_orthogonal_weights_are_isometric_gaussian_are_not():
-    shown, numbers, _ = _theory("orthogonal_vs_gaussian")
+    shown, numbers, _ = _theory("theory_orthogonal_vs_gaussian")
     assert shown["χ₁"] == "1" and numbers.loc["q*", "theory"] < 0.03
     assert round(numbers.loc["std λ, orthogonal", "measured"], 2) == 0.37 < THEORY_ISOMETRY
     assert round(numbers.loc["std λ, gaussian", "theory"]) == 7 and numbers.loc["std λ, gaussian", "measured"] > 5
@@ -168,7 +168,7 @@ def test_theory_orthogonal_weights_are_isometric_gaussian_are_not():
 
 
 def test_theory_relu_at_he_is_never_isometric():
-    shown, numbers, _ = _theory("relu_he")
+    shown, numbers, _ = _theory("theory_relu_he")
     assert shown["χ₁"] == "1"
     for weights in ("orthogonal", "gaussian"):
         assert numbers.loc[f"mean λ, {weights}", "theory"] == 1.0                        # chi1^L = 1
