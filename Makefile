@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8501
 SHELL  := /bin/bash
 
-.PHONY: run test test-fast test-parity lint bench screenshots chromium clean
+.PHONY: run serve load test test-fast test-parity lint bench screenshots chromium nginx clean
 
 # One BLAS thread per computation: two users on two cores compute side by side instead of thrashing.
 export OPENBLAS_NUM_THREADS ?= 1
@@ -13,7 +13,18 @@ export OPENBLAS_NUM_THREADS ?= 1
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: $(VENV)/.dev chromium lint
+# A class: REPLICAS Streamlit processes (one per core) behind Debian's nginx on PORT, sticky sessions by cookie.
+# ADDRESS=0.0.0.0 listens beyond localhost. See the README's "Running it for a class" and deploy/.
+REPLICAS ?= 2
+ADDRESS  ?= 127.0.0.1
+serve: $(VENV)/.runtime nginx
+	$(BIN)/python deploy/serve.py --replicas $(REPLICAS) --port $(PORT) --address $(ADDRESS)
+
+# The largest class that meets the target (median setting change < 1 s, p90 < 2 s), on REPLICAS replicas.
+load: $(VENV)/.dev nginx
+	$(BIN)/python -m tests.load --replicas $(REPLICAS)
+
+test: $(VENV)/.dev chromium nginx lint
 	$(BIN)/python -m pytest -m "not parity"
 
 test-fast: $(VENV)/.dev lint      ## engine, lesson and app tests, no browser
@@ -58,6 +69,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The replica front and its load tests use Debian's nginx; install it when it is missing.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

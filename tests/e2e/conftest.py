@@ -1,22 +1,19 @@
 """Real-browser fixtures: one `streamlit run app.py` per session, and Debian's Chromium driven by Playwright.
 
-The server's output goes to test-artifacts/streamlit.log; screenshots to test-artifacts/screenshots/.
+The server's output goes to test-artifacts/streamlit-<port>.log; screenshots to test-artifacts/screenshots/.
 """
 from __future__ import annotations
 
 import os
 import shutil
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.e2e.browser import ARTIFACTS, ROOT, SCREENSHOTS
+from deploy.serve import start_replicas
+from tests.e2e.browser import ARTIFACTS, SCREENSHOTS
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
@@ -30,22 +27,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    """Poll /_stcore/health until the server answers ok (or fail with the log's path)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {ARTIFACTS / 'streamlit.log'}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not become healthy in {timeout}s; see {ARTIFACTS / 'streamlit.log'}")
-
-
 @pytest.fixture(scope="session")
 def server():
     """Start the app headless on a free port; yield its base URL; stop it at the end."""
@@ -53,22 +34,8 @@ def server():
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium package")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    log = open(ARTIFACTS / "streamlit.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with start_replicas([port], ARTIFACTS) as (urls, _):       # as `make serve` starts each replica
+        yield urls[0]
 
 
 @pytest.fixture(scope="session")
