@@ -30,7 +30,11 @@ def activation_curve(s: Settings):
     return figures.activation_curve(compute.run(s), activations.get(s.probe.net.activation))
 
 
-@cached_charts
 def batch_norm_histograms(s: Settings):
-    """Layer 1's h before batch norm and x_hat after it."""
+    """Layer 1's h before batch norm and x_hat after it (cached by what layer 1 depends on)."""
+    return _batch_norm_histograms(compute.layer_one(s))
+
+
+@cached_charts
+def _batch_norm_histograms(s: Settings):
     return figures.batch_norm_histograms(compute.batch_norm_steps(s))

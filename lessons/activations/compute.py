@@ -1,7 +1,7 @@
 """The activations lesson's cached engine calls: the shared probe, and batch norm's steps on one layer."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -37,9 +37,21 @@ class BatchNormSteps:
     running_var: np.ndarray
 
 
-@cached
+def layer_one(s: Settings) -> Settings:
+    """What batch_norm_steps depends on: layer 1 sees neither the depth nor which values the page shows.
+
+    Keyed by these, a class moving the depth slider reuses the walk-through instead of recomputing it each time.
+    """
+    return Settings(replace(s.probe, net=replace(s.probe.net, depth=1)))
+
+
 def batch_norm_steps(s: Settings) -> BatchNormSteps:
     """Normalize layer 1's h over this setting's batch, step by step, in training and in inference mode."""
+    return _batch_norm_steps(layer_one(s))
+
+
+@cached
+def _batch_norm_steps(s: Settings) -> BatchNormSteps:
     net = MLP(s.probe.net.config(widths=(s.probe.net.width,) * 2))
     W, b = net.weights[0] * s.probe.net.weight_scale, net.biases[0]
     rng = np.random.default_rng(s.probe.net.seed)
