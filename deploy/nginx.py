@@ -63,3 +63,17 @@ def config(backends: list[str], listen: str, root: str, access_log: str = "off")
     servers = "\n".join(f"        server {b} max_fails=0;" for b in backends)
     return TEMPLATE.format(replicas=len(backends), cookie=COOKIE, root=root, access_log=access_log,
                            servers=servers, listen=listen, timeout=TIMEOUT)
+
+
+COMPOSE_BACKENDS = ["app1:8501", "app2:8501"]       # deploy/compose.yaml's services
+
+
+def compose_config() -> str:
+    """The nginx.conf deploy/compose.yaml mounts (written by `python -m deploy.nginx`, checked by a test)."""
+    return config(COMPOSE_BACKENDS, "80", "/tmp")
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    (Path(__file__).parent / "nginx.compose.conf").write_text(compose_config())
