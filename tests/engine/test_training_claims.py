@@ -1,9 +1,9 @@
-"""The training lesson's presets and the claims they teach, checked on the numbers the page shows.
+"""The training lesson's presets (engine/training_presets.py: their settings and the page's words), each claim
+checked on the History numbers.
 
-Each preset is plain data: `data` (engine.data.make kwargs), `net` (MLPConfig kwargs), `train`
-(TrainSettings kwargs) and `variants` (label -> overrides of net/train) that the page runs side by side.
-Each claim is a function of {label: History} that asserts what the page says. Every claim is checked at
-the preset's own seed and at 3 others (data, weights and batch order all move with the seed).
+Each claim is a function of {run label: History} that asserts what the page says (the claim) and what it invites
+the student to try (the why, on a preset's third run). Every claim is checked at the preset's own seed and at 3
+others (data, weights and batch order all move with the seed).
 
     .venv/bin/python tests/engine/test_training_claims.py      # prints every claim's numbers per seed
 """
@@ -14,86 +14,17 @@ import pytest
 
 from engine import data, training
 from engine.mlp import MLPConfig
+from engine.training_presets import PRESETS, run_settings  # written once, there
 
 SEEDS = (0, 1, 2, 3)
 
 
-def _net(widths, **kwargs):
-    return {"widths": widths, "last_activation": "linear", "dtype": "float32", **kwargs}
-
-
-PRESETS = {
-    "symmetry": {      # 1. zero and constant init: every hidden unit stays a copy of its neighbours
-        "data": {"name": "circles", "n": 400, "noise": 0.1},
-        "net": _net((2, 16, 16, 16, 2), activation="tanh"),
-        "train": {"optimizer": "adam", "hyper": {"lr": 0.01}, "steps": 300, "batch_size": 64},
-        "variants": {"zeros": {"net": {"init": "zeros"}},
-                     "constant": {"net": {"init": "constant", "init_params": {"value": 0.5}}},
-                     "xavier": {"net": {"init": "xavier_normal"}}},
-    },
-    "small_init": {    # 2. N(0, 0.01) in a deep tanh net: the signal and its gradient vanish
-        "data": {"name": "circles", "n": 400, "noise": 0.1},
-        "net": _net((2,) + (32,) * 6 + (2,), activation="tanh"),
-        "train": {"optimizer": "sgd", "hyper": {"lr": 0.3}, "steps": 300, "batch_size": 64},
-        "variants": {"small": {"net": {"init": "normal", "init_params": {"std": 0.01}}},
-                     "xavier": {"net": {"init": "xavier_normal"}}},
-    },
-    "batch_norm_lr": {  # 3. BN trains at 10x the learning rate that plain SGD survives
-        "data": {"name": "moons", "n": 400, "noise": 0.15},
-        "net": _net((2,) + (32,) * 6 + (2,), activation="relu", init="he_normal"),
-        "train": {"optimizer": "sgd", "hyper": {"lr": 0.1}, "steps": 300, "batch_size": 64},
-        "variants": {"plain": {}, "plain_10x": {"train": {"hyper": {"lr": 1.0}}},
-                     "bn_10x": {"net": {"batch_norm": True}, "train": {"hyper": {"lr": 1.0}}}},
-    },
-    "clipping": {      # 4. the same too-large step, with the gradient's norm capped at 1
-        "data": {"name": "moons", "n": 400, "noise": 0.15},
-        "net": _net((2,) + (32,) * 6 + (2,), activation="relu", init="he_normal"),
-        "train": {"optimizer": "sgd", "hyper": {"lr": 1.0}, "steps": 300, "batch_size": 64},
-        "variants": {"no_clip": {}, "clip": {"train": {"clip": 1.0}}},
-    },
-    "he_vs_xavier": {  # 5. a 20-layer ReLU net: Xavier halves the signal's variance at every layer
-        "data": {"name": "circles", "n": 400, "noise": 0.1},
-        "net": _net((2,) + (32,) * 20 + (2,), activation="relu"),
-        "train": {"optimizer": "sgd", "hyper": {"lr": 0.01}, "steps": 300, "batch_size": 64},
-        "variants": {"he": {"net": {"init": "he_normal"}}, "xavier": {"net": {"init": "xavier_normal"}}},
-    },
-    "optimizers": {    # 6. the same learning rate: plain steps, accumulated steps, per-weight scaled steps
-        "data": {"name": "moons", "n": 400, "noise": 0.15},
-        "net": _net((2, 32, 32, 32, 2), activation="relu", init="he_normal"),
-        "train": {"hyper": {"lr": 0.01}, "steps": 300, "batch_size": 64},
-        "variants": {"sgd": {"train": {"optimizer": "sgd"}}, "momentum": {"train": {"optimizer": "momentum"}},
-                     "adam": {"train": {"optimizer": "adam"}}},
-    },
-    "batch_size": {    # 7. 10 epochs each (150 training points): 1, 10 and 150 steps an epoch
-        "data": {"name": "moons", "n": 200, "noise": 0.15},
-        "net": _net((2, 16, 16, 2), activation="tanh"),
-        "train": {"optimizer": "sgd", "hyper": {"lr": 0.05}},
-        "variants": {"full": {"train": {"batch_size": None, "steps": 10}},
-                     "mini": {"train": {"batch_size": 15, "steps": 100}},
-                     "stochastic": {"train": {"batch_size": 1, "steps": 1500}}},
-    },
-    "ioffe_szegedy": {  # 8. their MNIST set-up in small: digits, 3 x 100 sigmoid, small Gaussian init, SGD
-        "data": {"name": "digits", "n": 1797, "noise": 0.0},
-        "net": _net((64, 100, 100, 100, 10), activation="sigmoid", init="normal", init_params={"std": 0.1}),
-        "train": {"optimizer": "sgd", "hyper": {"lr": 1.0}, "steps": 300, "batch_size": 60},
-        "variants": {"plain": {}, "bn": {"net": {"batch_norm": True}}},
-    },
-}
-
-
-def _merge(base: dict, override: dict) -> dict:
-    return {**base, **override}
-
-
 def run(name: str, seed: int = 0) -> dict:
-    """{variant: History} of preset `name`, with every seed (data, weights, batch order) moved by `seed`."""
-    preset = PRESETS[name]
-    ds = data.make(**_merge(preset["data"], {"seed": preset["data"].get("seed", 0) + seed}))
-    out = {}
-    for label, over in preset["variants"].items():
-        net = _merge(preset["net"], over.get("net", {}))
-        train = _merge(preset["train"], over.get("train", {}))
-        net["seed"], train["seed"] = net.get("seed", 0) + seed, train.get("seed", 0) + seed
+    """{run label: History} of preset `name`, with every seed (data, weights, batch order) moved by `seed`."""
+    out, ds = {}, None
+    for label in PRESETS[name]["runs"]:
+        data_kw, net, train = run_settings(name, label, seed)
+        ds = ds or data.make(**data_kw)                      # every run of a preset: the same data
         out[label] = training.train(MLPConfig(**net), ds, training.TrainSettings(**train))
     return out
 
@@ -168,6 +99,7 @@ def claim_he_vs_xavier(h):
 
 
 ORDER_FACTOR = 1.5        # each optimizer ends with a loss at least 1.5x lower than the one before
+ADAM_OVER_SGD = 5         # the page's words: Adam's loss over 5x lower than SGD's (8-12x at these seeds)
 
 
 def claim_optimizers(h):
@@ -175,6 +107,7 @@ def claim_optimizers(h):
     (every weight steps ~lr whatever its gradient's scale) beats momentum."""
     sgd, mom, adam = (h[k].train_loss[-1] for k in ("sgd", "momentum", "adam"))
     assert mom * ORDER_FACTOR < sgd and adam * ORDER_FACTOR < mom
+    assert adam * ADAM_OVER_SGD < sgd
 
 
 def rising_share(h) -> float:
@@ -232,6 +165,8 @@ def test_preset_claim_holds(name, seed):
 
 def test_every_preset_has_a_claim():
     assert set(CLAIMS) == set(PRESETS)
+    for p in PRESETS.values():
+        assert p["title"] and len(p["claim"]) > 40 and p["why"] and len(p["runs"]) >= 2
 
 
 def _numbers(h) -> str:
