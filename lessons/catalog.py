@@ -25,7 +25,7 @@ LESSONS = (
          "Gradient norm against depth, with a verdict, overlays of other initializers, and clipping."),
     Page("pages/optimizer_race.py", "Optimizer race", ":material/sports_score:", "race",
          "SGD, momentum, Nesterov, AdaGrad, RMSprop, Adam and AdamW racing across a 2-D loss surface, fairly tuned."),
-    Page("pages/theory.py", "Theory — order, chaos and depth", ":material/blur_on:", "theory",
-         "The mean-field phase diagram: ordered, chaotic and the edge between; how deep a net can train; "
-         "Jacobian spectra."),
+    Page("pages/theory.py", "Theory", ":material/blur_on:", "theory",
+         "Order, chaos and depth: the mean-field phase diagram, how deep a net can train, Jacobian spectra, "
+         "the residual stream."),
 )
