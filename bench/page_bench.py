@@ -1,7 +1,8 @@
 """Page benchmark with Streamlit's AppTest: rerun time at defaults, the heaviest settings, figure sizes.
 
 Targets: a rerun at default settings under 150 ms (median, cached engine call); any allowed setting
-under 2 s (cold cache); no figure over 1 MB of JSON.
+under 2 s (cold cache); no figure over 1 MB of JSON. Also prints the CPU of a cached rerun (AppTest, and on a
+real server per lesson, cached and with a new setting: bench/server_cpu.py) next to what it was before issue 11.
 
     .venv/bin/python bench/page_bench.py [--repeats 10]
 """
@@ -21,7 +22,12 @@ logging.disable(logging.WARNING)                       # AppTest's "missing Scri
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from bench import server_cpu  # noqa: E402
+
 DEFAULT_TARGET_MS, HEAVY_TARGET_S, FIGURE_TARGET_B = 150, 2.0, 1_000_000
+# CPU ms of a cached rerun in AppTest before issue 11 (commit b602dd5: every figure rebuilt and re-encoded)
+CPU_BEFORE = {"app.py": 10, "pages/init_explorer.py": 57, "pages/activations.py": 38, "pages/gradients.py": 42,
+              "pages/optimizer_race.py": 108}
 
 # page -> settings that make it work hardest (within the widgets' bounds)
 HEAVY = {
@@ -51,25 +57,28 @@ def figure_bytes(at: AppTest) -> int:
     return max((len(c.proto.spec) for c in at.get("plotly_chart")), default=0)
 
 
-def rerun_ms(at: AppTest, repeats: int) -> float:
-    times = []
+def rerun_ms(at: AppTest, repeats: int) -> tuple[float, float]:
+    """(median wall ms, median CPU ms of the whole process) of a rerun at the same settings (engine cached)."""
+    times, cpus = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         at.run()
         times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
+        cpus.append((time.process_time() - cpu) * 1e3)
+    return statistics.median(times), statistics.median(cpus)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--no-server", action="store_true", help="skip the server CPU table (bench/server_cpu.py)")
     args = parser.parse_args()
     run("app.py", {})                                   # imports, once
-    print(f"{'page':<32}{'rerun ms':>10}{'heavy s':>9}{'max fig KB':>12}  verdict")
+    print(f"{'page':<32}{'rerun ms':>10}{'cpu ms':>8}{'before':>8}{'heavy s':>9}{'max fig KB':>12}  verdict")
     failures = 0
     for page, heavy in HEAVY.items():
         at, _ = run(page, {})
-        default_ms = rerun_ms(at, args.repeats)
+        default_ms, cpu_ms = rerun_ms(at, args.repeats)
         st.cache_data.clear()
         heavy_at, heavy_s = run(page, heavy)
         errors = list(at.exception) + list(heavy_at.exception)
@@ -77,10 +86,15 @@ def main() -> None:
         ok = (default_ms < DEFAULT_TARGET_MS or "(" in page) and heavy_s < HEAVY_TARGET_S \
             and size < FIGURE_TARGET_B and not errors
         failures += not ok
-        print(f"{page:<32}{default_ms:>10.0f}{heavy_s:>9.2f}{size / 1e3:>12.0f}  {'ok' if ok else 'MISSES'}"
+        before = CPU_BEFORE.get(page)
+        print(f"{page:<32}{default_ms:>10.0f}{cpu_ms:>8.0f}{before if before else '-':>8}{heavy_s:>9.2f}"
+              f"{size / 1e3:>12.0f}  {'ok' if ok else 'MISSES'}"
               + (f" ({errors[0].message})" if errors else ""))
     print(f"targets: rerun < {DEFAULT_TARGET_MS} ms at defaults, heaviest setting < {HEAVY_TARGET_S} s cold, "
           f"figures < {FIGURE_TARGET_B / 1e6:.0f} MB; {failures} page(s) miss")
+    print("cpu ms: CPU of a cached rerun in AppTest; before: the same before issue 11 (commit b602dd5)\n")
+    if not args.no_server:
+        server_cpu.report(server_cpu.measure(args.repeats))
 
 
 if __name__ == "__main__":

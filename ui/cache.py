@@ -4,13 +4,14 @@ memory without limit, and a rerun with a setting someone already tried must not 
 Each cached function keeps at most MAX_ENTRIES results *and* at most its max_size of pickled bytes, for one
 hour. Entry sizes, measured (pickled):
 - engine results: a probe (activations, gradients) 16 KB at depth 10, 140 KB at depth 100; a race or an
-  init-explorer layer well under that. 64 entries of the largest take 9 MB, so RESULT_SIZE (16 MB) only
-  bites if a result grows far beyond what the lessons draw today.
-- charts (the Plotly JSON the browser gets): 10-60 KB for a lesson's line or heatmap chart, up to ~0.7 MB for
+  init-explorer layer well under that; batch norm's walk-through (activations) 2.6 MB at width 256 and batch
+  256, ~33 MB at width 1024. RESULT_SIZE (16 MB) never bites on the probes (64 of the largest take 9 MB) and
+  keeps the ~6 last walk-throughs (a larger one alone: Streamlit keeps one oversized value).
+- charts (the Plotly JSON the browser gets): 3-70 KB for a lesson's line or heatmap chart, up to ~0.65 MB for
   the race's animation (bench/page_bench.py's "max fig KB"). CHART_SIZE (16 MB) holds the 64 last charts of
-  every lesson but only the ~20 last races of the largest kind.
-So the caches hold at most 16 MB a function (about 20 functions: well under 300 MB in the worst case, 20-60
-MB in a class), whatever a class tries; tests/load/test_memory.py shows the server's memory levelling off.
+  every lesson but only the ~25 last races of the largest kind.
+So the caches hold at most 16 MB a function (about 20 functions: under 350 MB in the worst case, 30-100 MB
+in a class), whatever a class tries; tests/load/test_memory.py shows the server's memory levelling off.
 """
 from __future__ import annotations
 
