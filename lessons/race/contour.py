@@ -9,6 +9,7 @@ import base64
 import math
 import struct
 import zlib
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -72,13 +73,33 @@ def contour_image(z: np.ndarray, zmin: float, zmax: float, levels: int = LEVELS)
     return "data:image/png;base64," + base64.b64encode(_png(np.round(rgb).astype(np.uint8))).decode("ascii")
 
 
-def add_map(fig: go.Figure, surface) -> None:
+@dataclass(frozen=True)
+class Picture:
+    """What add_map draws of a surface, computed once per surface (the race caches it: see lessons/race/charts.py)."""
+    png: str                   # the contour bands, a PNG data URI
+    zmin: float
+    zmax: float
+    ztitle: str
+    hover: tuple               # (x, y, z) of the invisible hover grid, float32, flattened
+
+
+def picture(surface) -> Picture:
+    """The loss map of the surface as an image, its colour range and the grid read on hover (~40 ms)."""
+    x, y, z, ztitle = loss_map(surface)
+    zmin, zmax = float(np.min(z)), float(np.max(z))
+    every = max(1, len(x) // HOVER_GRID)
+    hx, hy = np.meshgrid(x[::every], y[::every])
+    hover = tuple(a.ravel().astype(np.float32) for a in (hx, hy, z[::every, ::every]))
+    return Picture(contour_image(z, zmin, zmax), zmin, zmax, ztitle, hover)
+
+
+def add_map(fig: go.Figure, surface, pic: Picture | None = None) -> None:
     """The loss map as an image under the axes, its colour bar, and an invisible grid that reads it on hover."""
     (x0, x1), (y0, y1) = surface.bounds
     ax, ay = surface.axis_labels
-    x, y, z, ztitle = loss_map(surface)
-    zmin, zmax = float(np.min(z)), float(np.max(z))
-    fig.add_layout_image(source=contour_image(z, zmin, zmax), xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0,
+    pic = pic or picture(surface)
+    zmin, zmax, ztitle = pic.zmin, pic.zmax, pic.ztitle
+    fig.add_layout_image(source=pic.png, xref="x", yref="y", x=x0, y=y1, sizex=x1 - x0,
                          sizey=y1 - y0, sizing="stretch", layer="below")
     colorbar = dict(title=dict(text=ztitle, side="right"), thickness=12, len=0.8)
     if surface.min_value is not None:                           # log colours: a tick per decade
@@ -90,10 +111,8 @@ def add_map(fig: go.Figure, surface) -> None:
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",   # colour bar only
                              marker=dict(color=[zmin], cmin=zmin, cmax=zmax, colorscale=stepped, showscale=True,
                                          colorbar=colorbar, opacity=0)))
-    every = max(1, len(x) // HOVER_GRID)
-    hx, hy = np.meshgrid(x[::every], y[::every])
-    fig.add_trace(go.Scatter(x=hx.ravel().astype(np.float32), y=hy.ravel().astype(np.float32), mode="markers",
-                             customdata=z[::every, ::every].ravel().astype(np.float32), showlegend=False,
+    hx, hy, hz = pic.hover
+    fig.add_trace(go.Scatter(x=hx, y=hy, mode="markers", customdata=hz, showlegend=False,
                              marker=dict(size=10, opacity=0),
                              hovertemplate=f"{ax} %{{x:.3f}}<br>{ay} %{{y:.3f}}<br>{ztitle} = %{{customdata:.2f}}"
                                            "<extra></extra>"))

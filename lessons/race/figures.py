@@ -134,7 +134,8 @@ def _player(frame_steps: np.ndarray) -> dict:
                       steps=[dict(label=str(s), method="animate", args=[[str(s)], still]) for s in frame_steps])])
 
 
-def paths_figure(surface, runs: dict, *, max_frames: int = MAX_FRAMES, max_points: int = MAX_POINTS) -> go.Figure:
+def paths_figure(surface, runs: dict, *, max_frames: int = MAX_FRAMES, max_points: int = MAX_POINTS,
+                 picture=None) -> go.Figure:
     """The loss map with each run's path and head, animated by Play/slider frames; axes fixed to the bounds.
 
     runs: {label: Trajectory}, all from one race (same start and steps). Paths are float32 and subsampled so
@@ -144,7 +145,7 @@ def paths_figure(surface, runs: dict, *, max_frames: int = MAX_FRAMES, max_point
     ax, ay = surface.axis_labels
     fig = figure(f"Paths on the {surface.name} surface (press ▶ to replay)", f"{ax} (parameter, no unit)",
                   f"{ay} (parameter, no unit)", legend=False)
-    add_map(fig, surface)
+    add_map(fig, surface, picture)                # picture: the surface's map, when the caller cached it
     trajs = list(runs.values())
     if not trajs:
         return fig
