@@ -30,7 +30,8 @@ CRITICAL = Toggle("critical", "put σ_w² on the edge of chaos (χ₁ = 1)",
 DEPTH = replace(network.DEPTH, default=theory_presets.DEPTH)
 WIDTH = network.WIDTH
 WEIGHTS = Choice("weights", "weights W", ("gaussian", "orthogonal"), "gaussian", radio=True,
-                 labels=(("gaussian", "i.i.d. N(0, σ_w²/n)"), ("orthogonal", "orthogonal × σ_w")))
+                 labels=(("gaussian", "i.i.d. N(0, σ_w²/n)"), ("orthogonal", "orthogonal × σ_w")),
+                 help="For the correlation chart and the links to the other lessons; the Jacobian is shown with both")
 C0 = Slider("c0", "c₀: correlation of the two inputs", 0.0, 1.0, 0.5, 0.01,
             help="The cosine of two inputs x₁, x₂ sent through the same net")
 SEED = network.SEED
