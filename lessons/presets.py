@@ -8,6 +8,7 @@ engine.theory_presets (written once, tested there too).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from engine import race_defaults, theory_presets
 from ui import widgets
@@ -47,7 +48,7 @@ def _race(key: str) -> Preset:
     return Preset(key, p.title, "pages/optimizer_race.py", _RACE_LINKS[key], p.claim, p.reason)
 
 
-_THEORY = {   # theory_presets preset -> (title, why); its settings and claim come from the engine
+_THEORY = MappingProxyType({   # theory_presets preset -> (title, why); its settings and claim come from the engine
     "edge_of_chaos": ("tanh on the edge of chaos: depth is no limit",
                       "χ₁ is the mean squared factor by which a layer multiplies gradients: at 1 they neither shrink "
                       "nor grow, and two inputs' correlation no longer approaches its fixed point exponentially."),
@@ -64,7 +65,7 @@ _THEORY = {   # theory_presets preset -> (title, why); its settings and claim co
     "relu_he": ("ReLU at He (σ_w² = 2): never isometric",
                 "ReLU's slope is 0 or 1, so E[φ′⁴]/E[φ′²]² = 2 whatever the weights: each layer adds 1 to the "
                 "normalized variance of λ."),
-}
+})
 
 
 def _theory(key: str) -> Preset:

@@ -8,14 +8,15 @@ the (sigma_w^2, sigma_b^2) the linked network really has, and the page says so.
 from __future__ import annotations
 
 import math
+from types import MappingProxyType
 from typing import NamedTuple
 
 from lessons.catalog import LESSONS
 from lessons.network import settings as network
 
 LINKED = ("activations", "gradients", "training")    # url paths of the lessons that build this network
-ICONS = {"activations": ":material/bar_chart:", "gradients": ":material/trending_down:",
-         "training": ":material/model_training:"}
+ICONS = MappingProxyType({"activations": ":material/bar_chart:", "gradients": ":material/trending_down:",
+                          "training": ":material/model_training:"})
 
 
 class Link(NamedTuple):

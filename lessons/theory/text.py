@@ -3,6 +3,7 @@ this setting's numbers, and where a result would surprise (ReLU's xi_c, the fini
 from __future__ import annotations
 
 import math
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -19,7 +20,7 @@ CLICK_HINT = "Click anywhere on the diagram to move your network (the star) ther
 CORRELATION_GAP = 0.05     # |measured - predicted c_l| above this is the finite width: 32 pairs measure c_l to ~0.01
 SPREAD_GAP = 1.5           # measured std of lambda off the theory's by more than this factor: the finite width
 ISOMETRY_SPREAD = 0.5      # std of lambda below this: every singular value near 1 (dynamical isometry)
-SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+SUPERSCRIPT = MappingProxyType(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def number(x: float, digits: int = 3) -> str:
