@@ -99,7 +99,7 @@ def verdict(history) -> TrainingVerdict:
                                f"steps (test accuracy {percent(acc)})", False)
     if learned:
         return TrainingVerdict(Outcome.LEARNED, f"learned: test accuracy {percent(acc)} by "
-                               f"{_when(history, learned_at(history))} (training loss {percent(ratio)} of its start)",
-                               True)
+                               f"{_when(history, learned_at(history))}; the training loss is {percent(ratio)} of its "
+                               "start", True)
     return TrainingVerdict(Outcome.LEARNING, f"still learning: the loss is down to {percent(ratio)} of its start and "
                            f"the test accuracy at {percent(acc)} after {steps} steps", False)
