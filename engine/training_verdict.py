@@ -18,7 +18,7 @@ import numpy as np
 LEARNS = 0.90      # test accuracy of a network that has clearly learnt (the 2-D sets, the digits)
 TRAINS = 0.2       # or: its training loss fell below a fifth of its start (a noisy set caps the test accuracy)
 STALLS = 0.05      # the loss moved less than 5% from its start: nothing learnt (a 20-layer Xavier ReLU net keeps 99%)
-LEVEL = 0.01       # "by step N": the first record within one point of the final test accuracy
+HOLDS = 0.05       # "by step N": from there on the test accuracy stays within 5 points of its final value
 
 
 class Outcome(enum.Enum):
@@ -68,10 +68,10 @@ def symmetric(history) -> bool:
 
 
 def learned_at(history) -> int:
-    """The first record step within LEVEL of the final test accuracy."""
+    """The record step from which the test accuracy stays within HOLDS of its final value."""
     acc = history.test_acc
-    hits = np.flatnonzero(acc >= acc[-1] - LEVEL)
-    return int(history.record_steps[hits[0]])
+    off = np.flatnonzero(~(np.abs(acc - acc[-1]) <= HOLDS))
+    return int(history.record_steps[off[-1] + 1 if len(off) else 0])
 
 
 def verdict(history) -> TrainingVerdict:
