@@ -5,6 +5,7 @@ area, a column and the sidebar, with and without a key; DeltaGenerator._enqueue 
 reaches the page: the element type, the PlotlyChart proto (spec, config, theme, form, element id) and the
 layout (width, height). The two paths must agree field for field.
 """
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -85,3 +86,37 @@ def test_chart_keeps_the_figures_height_and_json():
     chart = to_chart(fig)
     assert chart.height == 300
     assert '"height":300' in chart.spec and chart.nbytes == len(chart.spec)
+
+
+def _figures():
+    """Builders of figures that exercise every packing rule: the race's animation (frames of float32 slices),
+    a heatmap with NaN gaps, int64 / empty / pandas / list values, a 2-D array."""
+    import pandas as pd
+
+    from engine import surfaces
+    from lessons.race import figures as race
+    from ui.theme import figure
+
+    surface = surfaces.make("rosenbrock")
+    runs = surfaces.race(surface, {"sgd": ("sgd", {"lr": 1e-3}), "adam": ("adam", {"lr": 0.05})}, surface.start, 120)
+
+    def mixed():
+        fig = figure("mixed", "x", "y")
+        fig.add_scatter(x=np.arange(5, dtype=np.int64) * 10**6, y=pd.Series([1.0, np.nan, 3.0, 4.0, 5.0]))
+        fig.add_scatter(x=np.array([], dtype=np.float64), y=[1, 2], customdata=np.arange(6).reshape(2, 3))
+        fig.add_heatmap(z=np.where(np.eye(4) > 0, np.nan, np.arange(16.0).reshape(4, 4)), x=np.arange(4) / 3)
+        fig.update_xaxes(range=np.array([0.0, 4.0]))
+        return fig
+
+    return {"race paths": lambda: race.paths_figure(surface, runs), "race loss": lambda: race.loss_figure(
+        surface, runs, 1e-3), "mixed": mixed}
+
+
+@pytest.mark.parametrize("name", ["race paths", "race loss", "mixed"])
+def test_to_chart_writes_the_json_plotly_writes(name):
+    import plotly.io
+
+    from ui.chartspec import to_chart
+
+    build = _figures()[name]
+    assert to_chart(build()).spec == plotly.io.to_json(build(), validate=False)
