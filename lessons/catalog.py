@@ -25,6 +25,9 @@ LESSONS = (
          "Gradient norm against depth, with a verdict, overlays of other initializers, and clipping."),
     Page("pages/optimizer_race.py", "Optimizer race", ":material/sports_score:", "race",
          "SGD, momentum, Nesterov, AdaGrad, RMSprop, Adam and AdamW racing across a 2-D loss surface, fairly tuned."),
+    Page("pages/training.py", "Training", ":material/model_training:", "training",
+         "A network learns, stalls or diverges: loss, accuracy, the decision boundary played back, every layer's "
+         "gradients and updates; a second run to compare; your own CSV."),
     Page("pages/theory.py", "Theory", ":material/blur_on:", "theory",
          "Order, chaos and depth: the mean-field phase diagram, how deep a net can train, Jacobian spectra, "
          "the residual stream."),

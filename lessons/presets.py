@@ -3,14 +3,15 @@
 Home lists them all; each lesson page lists its own and, when its settings are a preset's, says the preset's
 claim and why. tests/app/test_presets.py opens every link and checks its claim on the numbers the page shows.
 The race presets' words and settings come from engine.race_defaults, the theory presets' from
-engine.theory_presets (written once, tested there too).
+engine.theory_presets, the training presets' from engine.training_presets (written once, tested there too).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from engine import race_defaults, theory_presets
+from engine import race_defaults, theory_presets, training_presets
+from lessons.training import links as training_links
 from ui import widgets
 
 
@@ -75,6 +76,11 @@ def _theory(key: str) -> Preset:
     return Preset(f"theory_{key}", _THEORY[key][0], "pages/theory.py", params, p["claim"], _THEORY[key][1])
 
 
+def _training(key: str) -> Preset:
+    p = training_presets.PRESETS[key]
+    return Preset(f"training_{key}", p["title"], "pages/training.py", training_links.query(key), p["claim"], p["why"])
+
+
 PRESETS = [
     Preset("zero_init", "Zero init: symmetry never breaks", "pages/init_explorer.py", (("init", "zeros"),),
            "Every hidden unit gets the same update, forever: the tied net keeps 1 distinct unit of 4."),
@@ -128,6 +134,7 @@ PRESETS = [
            "The same tiny weights, every layer re-normalized: the spread no longer vanishes."),
     *(_race(key) for key in _RACE_LINKS),
     *(_theory(key) for key in _THEORY),
+    *(_training(key) for key in training_presets.PRESETS),
 ]
 
 

@@ -4,7 +4,8 @@ import pytest
 
 from tests.app.pagetest import figures, run_page, texts
 
-LESSONS = ["pages/init_explorer.py", "pages/activations.py", "pages/gradients.py", "pages/optimizer_race.py"]
+LESSONS = ["pages/init_explorer.py", "pages/activations.py", "pages/gradients.py", "pages/optimizer_race.py",
+           "pages/training.py"]
 
 
 @pytest.mark.parametrize("page", LESSONS)

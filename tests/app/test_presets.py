@@ -1,4 +1,5 @@
 """Every preset's claim, checked on the numbers the page shows when its link is opened."""
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -174,6 +175,91 @@ def test_theory_relu_at_he_is_never_isometric():
         assert numbers.loc[f"mean λ, {weights}", "theory"] == 1.0                        # chi1^L = 1
         assert numbers.loc[f"std λ, {weights}", "theory"] ** 2 >= 50                     # variance at least L
         assert numbers.loc[f"std λ, {weights}", "measured"] > THEORY_SPREAD
+
+
+# --- training: the claims on the page's own numbers (the summary table and the charts' data) -----------------------
+
+LEARNS, AT_CHANCE = 0.90, 0.55          # the words' "over 90%" and chance on two balanced classes
+
+
+def _training(key):
+    """(the summary table by run, {chart title: figure}, the verdicts) of a training preset's page."""
+    at = open_preset(key)
+    charts = {f["layout"]["title"]["text"]: f for f in figures(at)}
+    table = at.dataframe[0].value.set_index("run")
+    return table, charts, {b.value.split(":**")[0][len("**Verdict, "):]: b.value
+                           for kind in ("success", "warning", "error") for b in getattr(at, kind)
+                           if b.value.startswith("**Verdict")}
+
+
+def _series(charts, title_start, name):
+    chart = next(f for title, f in charts.items() if title.startswith(title_start))
+    t = next(t for t in chart["data"] if t.get("name") == name)
+    return np.asarray(t["x"], float), np.asarray(t["y"], float)
+
+
+def _failed(table, run):
+    """Diverged (its loss or a weight overflowed), or dead at chance."""
+    return not pd.isna(table.loc[run, "diverged at step"]) or table.loc[run, "test accuracy"] < AT_CHANCE
+
+
+def test_training_constant_init_keeps_one_unit_and_one_straight_boundary():
+    table, charts, _ = _training("training_symmetry")
+    _, most = _series(charts, "Distinct units", "A (constant): most")
+    _, learned = _series(charts, "Distinct units", "B (xavier_normal): fewest")
+    _, accuracy = _series(charts, "Accuracy", "A (constant): test")
+    assert (most == 1).all() and accuracy.max() < 0.70 * 100                   # every record: 1 unit of 16
+    assert learned[-1] == 16 and table.loc["B (xavier_normal)", "test accuracy"] > LEARNS
+
+
+def test_training_tiny_weights_stall_at_chance():
+    table, _, verdicts = _training("training_small_init")
+    a, b = table.loc["A (normal)"], table.loc["B (xavier_normal)"]
+    assert abs(a["training loss at end"] / a["training loss at start"] - 1) < 0.01 and a["test accuracy"] < AT_CHANCE
+    assert b["test accuracy"] > LEARNS and "stalled" in verdicts["A (normal)"]
+
+
+@pytest.mark.parametrize("key, fails, fixed", [("training_batch_norm_lr", "A (no BN)", "B (BN)"),
+                                               ("training_clipping", "A (no clipping)", "B (clip at 1)")])
+def test_training_a_blown_up_run_is_rescued(key, fails, fixed):
+    table, _, verdicts = _training(key)
+    assert _failed(table, fails) and "diverged at step" in verdicts[fails]
+    assert pd.isna(table.loc[fixed, "diverged at step"])
+    assert table.loc[fixed, "test accuracy"] > LEARNS
+
+
+def test_training_he_trains_a_20_layer_relu_net_xavier_stalls():
+    table, charts, _ = _training("training_he_vs_xavier")
+    he, xavier = table.loc["A (he_normal)"], table.loc["B (xavier_normal)"]
+    assert he["training loss at end"] / he["training loss at start"] < 0.6
+    assert xavier["training loss at end"] / xavier["training loss at start"] > 0.95
+    first = {name: next(f for t, f in charts.items() if t.startswith(f"{name}: ‖∂L/∂W‖"))["data"][0]["z"][0][0]
+             for name in ("A (he_normal)", "B (xavier_normal)")}                   # log10 ||dL/dW_1|| at step 0
+    assert first["A (he_normal)"] - first["B (xavier_normal)"] > 2                 # over 100x
+
+
+def test_training_adam_ends_far_below_sgd():
+    table, _, _ = _training("training_optimizers")
+    assert table.loc["A (sgd)", "training loss at end"] > 5 * table.loc["B (adam)", "training loss at end"]
+
+
+def test_training_mini_batches_go_further_than_full_batch_in_10_epochs():
+    table, charts, _ = _training("training_batch_size")
+    _, full = _series(charts, "Loss", "A (full batch): batch")
+    _, mini = _series(charts, "Loss", "B (mini-batches of 15): batch")
+    assert len(full) == 10 and len(mini) == 100 and (table["epochs"] == 10).all()          # 10 epochs each
+    assert (np.diff(full) <= 0).all() and np.mean(np.diff(mini) > 0) > 0.3
+    assert table.loc["B (mini-batches of 15)", "training loss at end"] < table.loc["A (full batch)",
+                                                                                   "training loss at end"]
+
+
+def test_training_batch_norm_reaches_90_percent_5x_sooner():
+    _, charts, _ = _training("training_ioffe_szegedy")
+    first = {}
+    for name in ("A (no BN)", "B (BN)"):
+        x, y = _series(charts, "Accuracy", f"{name}: test")
+        first[name] = x[np.argmax(y >= 90)] if (y >= 90).any() else np.inf
+    assert first["B (BN)"] <= 50 and first["A (no BN)"] >= 5 * first["B (BN)"]
 
 
 def test_every_preset_has_a_test_here():

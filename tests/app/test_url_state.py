@@ -13,10 +13,11 @@ from lessons.init_explorer import settings as init_explorer
 from lessons.presets import PRESETS
 from lessons.race import settings as race
 from lessons.theory import settings as theory
+from lessons.training import settings as training
 from tests.app.pagetest import figures, run_page, same_data, widget
 
 PAGES = {"activations": "pages/activations.py", "gradients": "pages/gradients.py", "init": "pages/init_explorer.py",
-         "race": "pages/optimizer_race.py", "theory": "pages/theory.py"}
+         "race": "pages/optimizer_race.py", "theory": "pages/theory.py", "training": "pages/training.py"}
 
 
 def _round_trip(page: str, query: dict):
@@ -52,6 +53,8 @@ def test_tanh_unit_normal_keeps_its_std_in_the_link():
     ("race", {"steps": "1e9", "lr_sgd": "0.31", "surface": "rosenbrock"}, {"steps": "1000", "lr_sgd": "0.3",
                                                                            "surface": "rosenbrock"}),
     ("theory", {"sw2": "9", "sb2": "0.123456", "width": "20"}, {"sw2": "5", "sb2": "0.12346", "width": "24"}),
+    ("training", {"steps": "1e9", "lr": "0.031", "depth": "2", "width": "13", "batch_size": "0"},
+     {"steps": "1000", "lr": "0.03", "depth": "2", "width": "16", "batch_size": "2"}),
 ])
 def test_a_clamped_link_is_written_back_as_used(page, query, written):
     at = run_page(PAGES[page], query)
@@ -72,7 +75,8 @@ def test_an_unknown_key_is_dropped_from_the_link():
 
 def _all_controls():
     lessons = {"activations": activations.CONTROLS, "gradients": gradients.CONTROLS,
-               "init": init_explorer.CONTROLS, "race": race.controls(race.SURFACE.default), "theory": theory.CONTROLS}
+               "init": init_explorer.CONTROLS, "race": race.controls(race.SURFACE.default), "theory": theory.CONTROLS,
+               "training": training.CONTROLS}
     return [(lesson, c) for lesson, controls in lessons.items() for c in controls]
 
 
@@ -100,6 +104,6 @@ def test_moving_between_lessons_with_a_large_seed_does_not_crash():
     at.switch_page("pages/init_explorer.py").run()
     at.slider(key="seed").set_value(3780).run()
     for page in ("pages/gradients.py", "pages/activations.py", "pages/optimizer_race.py", "pages/init_explorer.py",
-                 "pages/theory.py"):
+                 "pages/theory.py", "pages/training.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
