@@ -79,3 +79,17 @@ def nudge_slider(page, key: str, press: str = "ArrowRight", times: int = 1) -> N
 
 def screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def screenshot_at(browser, url: str, name: str, width: int, height: int) -> None:
+    """Open url in a fresh context of this viewport, wait for the charts, check for exceptions, screenshot it."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector(".js-plotly-plot")
+        settle(page)
+        assert not exceptions(page)
+        screenshot(page, name)
+    finally:
+        context.close()
