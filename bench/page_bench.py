@@ -41,6 +41,11 @@ HEAVY = {
     "pages/optimizer_race.py": {"surface": "regression", "batch": "1", "steps": "1000",
                                 "opt": ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"]},
     "pages/theory.py": {"act": "softplus", "depth": "100", "width": "1024", "weights": "orthogonal"},
+    "pages/training.py": {"depth": "8", "width": "256", "steps": "1000", "batch_size": "256", "bn": "true",
+                          "cmp_init": "he_normal", "cmp_opt": "sgd"},
+    "pages/training.py (digits)": {"data": "digits", "data_noise": "0", "points": "2000", "depth": "3", "width": "96",
+                                   "act": "sigmoid", "init": "normal", "std": "0.1", "optimizer": "sgd", "lr": "1",
+                                   "batch_size": "60", "cmp_bn": "on"},
 }
 
 

@@ -104,7 +104,7 @@ PRESETS = MappingProxyType({
             "and goes further still, after 1500 steps."),
     "ioffe_szegedy": _preset(  # 8. their MNIST set-up in small: digits, 3 sigmoid layers, small Gaussian init, SGD
         title="Ioffe & Szegedy in small: digits with and without batch norm",
-        data=MappingProxyType({"name": "digits", "n": 1800, "noise": 0.0}),          # all 1797 images
+        data=MappingProxyType({"name": "digits", "n": 1000, "noise": 0.0}),          # 100 images of each digit
         net=_net((64, 96, 96, 96, 10), activation="sigmoid", init="normal", init_params={"std": 0.1}),
         train={"optimizer": "sgd", "hyper": {"lr": 1.0}, "steps": 300, "batch_size": 60},
         runs={"plain": {}, "bn": {"net": {"batch_norm": True}}},

@@ -1,5 +1,6 @@
 """How much work one rerun of the training lesson may ask: both runs, with their decision-boundary frames, within
-SECONDS of engine time by engine.training.estimate_seconds (a cost model fitted to measured runs on this server).
+SECONDS of engine time: training by engine.training.estimate_seconds (a cost model fitted to measured runs on this
+server), the frames (predict_grid: inference only, about a third of a record's cost per point) by grid_seconds.
 
 A setting over the budget gives way in this order, and the page says so: the boundary's grid gets coarser (it is
 only a picture), then the run gets shorter (down to MIN_STEPS steps or 1 epoch), then the hidden layers narrower,
@@ -8,29 +9,30 @@ then fewer. Memory is capped too: a run keeps every weight at every record while
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import NamedTuple
 
 from engine.training import estimate_seconds, record_steps
 
-SECONDS = 1.7              # the cost model errs high (measured / estimated: median 0.65, at most 1.01), so the
-#                            heaviest allowed setting trains in 1.1-1.7 s and its page is drawn under 2 s cold
+SECONDS = 1.6              # the cost model errs high (measured / estimated: median 0.65, at most 1.01), so the
+#                            heaviest allowed setting trains in 1.0-1.6 s and its page (0.3 s more) under 2 s cold
+# predict_grid per record: GRID_SAFETY (points (GRID_F F + GRID_U U) + GRID_RECORD), F = sum n_in n_out, U = sum n_out;
+# fitted (non-negative least squares) to 14 timings (2-20 layers of 16-512, 20x20 and 48x48 grids) on this server
+GRID_F, GRID_U, GRID_RECORD, GRID_SAFETY = 2.1e-11, 1.3e-9, 2.7e-4, 1.5
 SNAPSHOT_BYTES = 150e6     # parameters kept over the ~60 records of one run: 150 MB, a 8 x 256 net
 GRIDS = (48, 40, 32, 24, 20)   # points per side of the decision boundary's grid, finest first (48: ~210 KB of frames)
 MIN_STEPS, MIN_EPOCHS = 100, 1
 WIDTH_STEP = 8             # the width slider's step
 
 
-class Counts(NamedTuple):
-    """What estimate_seconds reads of a Dataset (its sizes): the grid's points count as test points."""
-    y_train: range
-    y_test: range
+def grid_seconds(widths: tuple, records: int, grid: int) -> float:
+    """Estimated seconds of predict_grid: a grid x grid inference at every record."""
+    F, U = sum(a * b for a, b in zip(widths, widths[1:])), sum(widths[1:])
+    return GRID_SAFETY * records * (grid * grid * (GRID_F * F + GRID_U * U) + GRID_RECORD) if grid else 0.0
 
 
 def run_seconds(run, ds, grid: int) -> float:
-    """Estimated seconds of one run and of its boundary at every record (a grid x grid inference per record)."""
+    """Estimated seconds of one run and of its boundary at every record."""
     config, settings = run.config(ds.n_features, ds.n_classes), run.train_settings(len(ds.y_train))
-    sizes = Counts(range(len(ds.y_train)), range(len(ds.y_test) + grid * grid))
-    return estimate_seconds(config, sizes, settings)
+    return estimate_seconds(config, ds, settings) + grid_seconds(config.widths, len(record_steps(settings.steps)), grid)
 
 
 def seconds(s, ds) -> float:
