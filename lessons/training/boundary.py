@@ -71,7 +71,7 @@ def animated(trained, ds, label: str) -> go.Figure:
     y_range = [float(grid.ys[0] - dy / 2), float(grid.ys[-1] + dy / 2)]
     cell = (HEIGHT - TOP - BOTTOM) / G * max(1.0, dx / dy)
     all_codes = codes(grid.winner, grid.confidence, k).reshape(len(grid.winner), -1)
-    fig = figure(f"{label}: decision boundary (press ▶ to replay training)", "x₁ (standardized)",
+    fig = figure(f"{label}: decision boundary", "x₁ (standardized)",
                  "x₂ (standardized)", height=HEIGHT, legend=False)
     gx, gy = np.meshgrid(grid.xs.astype(np.float32), grid.ys.astype(np.float32))
     fig.add_trace(go.Scatter(x=gx.ravel(), y=gy.ravel(), mode="markers", hoverinfo="skip", showlegend=False,

@@ -14,6 +14,11 @@ RUN_COLORS = (PALETTE[0], PALETTE[3])     # the first run blue, the comparison v
 MAX_POINTS = 2000                         # per-step points drawn per series
 
 
+def legend(label: str, part: str) -> str:
+    """A legend entry: 'A: training' for a compared run (its full name: hover, verdict), else 'training'."""
+    return f"{label.split(' ')[0]}: {part}" if label[:3] in ("A (", "B (") else part
+
+
 def shown_steps(n: int, most: int = MAX_POINTS) -> np.ndarray:
     """At most `most` evenly spaced indices of 0 .. n-1, the first and last included."""
     return np.unique(np.linspace(0, n - 1, min(n, most)).round().astype(np.int64)) if n else np.zeros(0, np.int64)
@@ -33,19 +38,18 @@ def _diverged_marker(fig, history, x_records, y, color, label) -> None:
 
 
 def loss(histories, labels, epochs: bool = False) -> go.Figure:
-    """Training and test loss at every record (log axis) over each step's batch loss (faint)."""
+    """Training (solid) and test (dashed) loss at every record on a log axis, over each step's batch loss (faint)."""
     x_title = axis(histories[0], epochs)[2]
-    fig = figure("Loss: training (solid), test (dashed), each step's batch (faint)", x_title,
-                 "cross-entropy loss (log scale)", height=400)
+    fig = figure("Loss", x_title, "cross-entropy loss (log scale)", height=400)
     values = []
     for h, label, color in zip(histories, labels, RUN_COLORS):
         x_steps, x_records, _ = axis(h, epochs)
         idx = shown_steps(len(h.batch_loss))
         fig.add_trace(go.Scatter(x=x_steps[idx], y=positive(h.batch_loss[idx]).astype(np.float32), mode="lines",
-                                 name=f"{label}: batch", line=dict(color=color, width=1), opacity=0.3,
+                                 name=legend(label, "batch"), line=dict(color=color, width=1), opacity=0.3,
                                  hovertemplate=f"{label}, {x_title} %{{x:.4g}}: batch loss %{{y:.3g}}<extra></extra>"))
         for y, part, dash in ((h.train_loss, "training", "solid"), (h.test_loss, "test", "dash")):
-            fig.add_trace(go.Scatter(x=x_records, y=positive(y), mode="lines", name=f"{label}: {part}",
+            fig.add_trace(go.Scatter(x=x_records, y=positive(y), mode="lines", name=legend(label, part),
                                      line=dict(color=color, width=2.5, dash=dash),
                                      hovertemplate=f"{label}, {x_title} %{{x:.4g}}: {part} loss %{{y:.4g}}"
                                                    "<extra></extra>"))
@@ -59,11 +63,11 @@ def loss(histories, labels, epochs: bool = False) -> go.Figure:
 def accuracy(histories, labels, epochs: bool = False) -> go.Figure:
     """Training and test accuracy (%) at every record."""
     x_title = axis(histories[0], epochs)[2]
-    fig = figure("Accuracy: training (solid), test (dashed)", x_title, "accuracy (%)", height=400)
+    fig = figure("Accuracy", x_title, "accuracy (%)", height=400)
     for h, label, color in zip(histories, labels, RUN_COLORS):
         _, x_records, _ = axis(h, epochs)
         for y, part, dash in ((h.train_acc, "training", "solid"), (h.test_acc, "test", "dash")):
-            fig.add_trace(go.Scatter(x=x_records, y=100 * finite(y), mode="lines", name=f"{label}: {part}",
+            fig.add_trace(go.Scatter(x=x_records, y=100 * finite(y), mode="lines", name=legend(label, part),
                                      line=dict(color=color, width=2.5, dash=dash),
                                      hovertemplate=f"{label}, {x_title} %{{x:.4g}}: {part} %{{y:.1f}}%"
                                                    "<extra></extra>"))
@@ -75,13 +79,12 @@ def distinct_units(histories, labels, epochs: bool = False) -> go.Figure:
     """The fewest and the most distinct units (columns of [W; b] that differ) over the hidden layers, against the
     step: zero and constant init keep 1 in every layer for good; a random start keeps every unit distinct."""
     x_title = axis(histories[0], epochs)[2]
-    fig = figure("Distinct units per hidden layer: the fewest (solid) and the most (dotted)", x_title,
-                 "distinct units", height=340)
+    fig = figure("Distinct units per hidden layer", x_title, "distinct units", height=340)
     for h, label, color in zip(histories, labels, RUN_COLORS):
         _, x_records, _ = axis(h, epochs)
         hidden = h.distinct_units[:, :-1].astype(np.float64)
         for y, which, dash in ((hidden.min(axis=1), "fewest", "solid"), (hidden.max(axis=1), "most", "dot")):
-            fig.add_trace(go.Scatter(x=x_records, y=y, mode="lines", name=f"{label}: {which}",
+            fig.add_trace(go.Scatter(x=x_records, y=y, mode="lines", name=legend(label, which),
                                      line=dict(color=color, width=2.5, shape="hv", dash=dash),
                                      hovertemplate=f"{label}, {x_title} %{{x:.4g}}: {which} %{{y}} distinct in a "
                                                    "hidden layer<extra></extra>"))

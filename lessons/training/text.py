@@ -8,11 +8,10 @@ import pandas as pd
 from engine.training_verdict import Outcome
 from lessons.training.layers import RATIO_GUIDE
 
-INTRO = ("A network trains on a small data set while the lab records everything: the loss of every step, the "
-         "accuracy, and each layer's gradients, update sizes, activations and distinct units. **Watch whether it "
-         "learns, stalls or diverges** — and which layer is to blame. Open **Compare** in the sidebar to train a "
-         "second copy with one thing changed (batch norm, the initializer, the optimizer, the learning rate, "
-         "clipping) on the same data from the same seed.")
+INTRO = ("A network trains on a small data set and the lab records every step. **Watch whether it learns, stalls "
+         "or diverges**, and which layer is to blame. *Compare with a second run* (in the sidebar) trains a copy "
+         "with one thing changed — batch norm, the initializer, the optimizer, the learning rate, clipping, the "
+         "batches — on the same data from the same seed.")
 PREDICT = "Will this network learn, stall, or diverge?"
 PREDICT_OPTIONS = ("learn", "stall", "diverge")
 BATCHES = {"full": "full batch", "stochastic": "one point a step"}

@@ -205,9 +205,9 @@ def _failed(table, run):
 
 def test_training_constant_init_keeps_one_unit_and_one_straight_boundary():
     table, charts, _ = _training("training_symmetry")
-    _, most = _series(charts, "Distinct units", "A (constant): most")
-    _, learned = _series(charts, "Distinct units", "B (xavier_normal): fewest")
-    _, accuracy = _series(charts, "Accuracy", "A (constant): test")
+    _, most = _series(charts, "Distinct units", "A: most")
+    _, learned = _series(charts, "Distinct units", "B: fewest")
+    _, accuracy = _series(charts, "Accuracy", "A: test")
     assert (most == 1).all() and accuracy.max() < 0.70 * 100                   # every record: 1 unit of 16
     assert learned[-1] == 16 and table.loc["B (xavier_normal)", "test accuracy"] > LEARNS
 
@@ -245,8 +245,8 @@ def test_training_adam_ends_far_below_sgd():
 
 def test_training_mini_batches_go_further_than_full_batch_in_10_epochs():
     table, charts, _ = _training("training_batch_size")
-    _, full = _series(charts, "Loss", "A (full batch): batch")
-    _, mini = _series(charts, "Loss", "B (mini-batches of 15): batch")
+    _, full = _series(charts, "Loss", "A: batch")
+    _, mini = _series(charts, "Loss", "B: batch")
     assert len(full) == 10 and len(mini) == 100 and (table["epochs"] == 10).all()          # 10 epochs each
     assert (np.diff(full) <= 0).all() and np.mean(np.diff(mini) > 0) > 0.3
     assert table.loc["B (mini-batches of 15)", "training loss at end"] < table.loc["A (full batch)",
@@ -257,7 +257,7 @@ def test_training_batch_norm_reaches_90_percent_5x_sooner():
     _, charts, _ = _training("training_ioffe_szegedy")
     first = {}
     for name in ("A (no BN)", "B (BN)"):
-        x, y = _series(charts, "Accuracy", f"{name}: test")
+        x, y = _series(charts, "Accuracy", f"{name[0]}: test")
         first[name] = x[np.argmax(y >= 90)] if (y >= 90).any() else np.inf
     assert first["B (BN)"] <= 50 and first["A (no BN)"] >= 5 * first["B (BN)"]
 

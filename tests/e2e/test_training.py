@@ -88,7 +88,7 @@ def test_the_comparison_run_shows(server, tab):
     assert query(page).get("cmp_bn") == ["on"]
     assert page.get_by_text("Verdict, A (no BN)").count() and page.get_by_text("Verdict, B (BN)").count()
     names = page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[0].data.map(t => t.name)")
-    assert any(n.startswith("A (no BN)") for n in names) and any(n.startswith("B (BN)") for n in names)
+    assert {"A: training", "B: training"} <= set(names)
     boundaries = page.eval_on_selector_all(".js-plotly-plot", "els => els.filter(e => (e.layout.title || {}).text"
                                                               ".includes('decision boundary')).length")
     assert boundaries == 2, "the two boundaries side by side"
@@ -120,3 +120,21 @@ def test_an_uploaded_csv_trains_and_a_broken_one_gets_its_message(server, tab):
 @pytest.mark.parametrize("name, width, height", SIZES, ids=[s[0] for s in SIZES])
 def test_training_screenshots(server, browser, name, width, height):
     screenshot_at(browser, f"{server}/training", name, width, height)
+
+
+def test_training_readme_screenshot(server, browser):
+    """docs/training.png: constant init against Xavier, scrolled to the curves and the two boundaries."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/training?data=circles&data_noise=0.1&depth=3&width=16&init=constant&batch_size=64"
+                  "&cmp_init=xavier_normal")
+        page.wait_for_selector(".js-plotly-plot")
+        settle(page)
+        page.locator("[data-testid='stAlert']").filter(has_text="why one unit").first.evaluate(
+            "el => el.scrollIntoView({block: 'start'})")
+        time.sleep(0.5)
+        assert not exceptions(page)
+        screenshot(page, "training_charts")
+    finally:
+        context.close()
