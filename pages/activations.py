@@ -45,14 +45,17 @@ st.markdown(text.notice(s, result))
 st.latex(text.FORWARD_RULE)
 show(charts.activation_curve(s))
 
-with st.expander("Batch norm, step by step (Ioffe & Szegedy's Algorithm 1, on layer 1 of this network)"):
-    steps = compute.batch_norm_steps(s)
-    intro, algorithm, modes = text.batch_norm_algorithm(steps)
-    st.markdown(intro)
-    for line in algorithm:
-        st.latex(line)
-    show(charts.batch_norm_histograms(s))
-    st.markdown(modes)
+walk = st.expander("Batch norm, step by step (Ioffe & Szegedy's Algorithm 1, on layer 1 of this network)",
+                   key="bn_walk", on_change="rerun")
+if walk.open:                      # computed only while open: its 50 warm-up batches would cost every new setting
+    with walk:
+        steps = compute.batch_norm_steps(s)
+        intro, algorithm, modes = text.batch_norm_algorithm(steps)
+        st.markdown(intro)
+        for line in algorithm:
+            st.latex(line)
+        show(charts.batch_norm_histograms(s))
+        st.markdown(modes)
 
 code.panel(s.probe)
 

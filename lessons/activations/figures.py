@@ -42,19 +42,22 @@ def activation_curve(result, phi, view_layers=None):
     z = np.linspace(-reach, reach, 601)
     f, d = phi.forward(z), phi.derivative(z)
     fig = theme.figure(f"The activation: φ = {phi.name} and its slope φ′, with where z falls", "z", "value")
+    shapes, notes = [], []                      # set at once below: add_vrect/add_hline re-process the layout
     zone = saturation_zone(phi)
     if zone is not None:
-        for x0, x1 in ((-reach, zone[0]), (zone[1], reach)):
-            fig.add_vrect(x0=x0, x1=x1, fillcolor=theme.PALETTE[3], opacity=0.08, line_width=0)
-        fig.add_annotation(x=zone[1], y=1.0, yref="paper", xanchor="left", showarrow=False,
-                           text=f" saturated: |z| > {zone[1]:.2g}", font=dict(color=theme.PALETTE[3]))
+        shapes += [_band(x0, x1, theme.PALETTE[3]) for x0, x1 in ((-reach, zone[0]), (zone[1], reach))]
+        notes.append(dict(x=zone[1], y=1.0, yref="paper", xanchor="left", showarrow=False,
+                          text=f" saturated: |z| > {zone[1]:.2g}", font=dict(color=theme.PALETTE[3])))
     if phi.relu_like and float(phi.derivative(np.float64(-1.0))) == 0:
-        fig.add_vrect(x0=-reach, x1=0, fillcolor=theme.PALETTE[4], opacity=0.08, line_width=0)
-        fig.add_annotation(x=0, y=1.0, yref="paper", xanchor="right", showarrow=False,
-                           text="dead zone: φ′ = 0 ", font=dict(color=theme.PALETTE[4]))
+        shapes.append(_band(-reach, 0, theme.PALETTE[4]))
+        notes.append(dict(x=0, y=1.0, yref="paper", xanchor="right", showarrow=False,
+                          text="dead zone: φ′ = 0 ", font=dict(color=theme.PALETTE[4])))
     top = float(np.max(d))
-    fig.add_hline(y=top, line=dict(color="gray", width=1, dash="dot"),
-                  annotation_text=f"max φ′ = {top:.3g}", annotation_position="bottom left")
+    shapes.append(dict(type="line", xref="paper", x0=0, x1=1, y0=top, y1=top,
+                       line=dict(color="gray", width=1, dash="dot")))
+    notes.append(dict(xref="paper", x=0, y=top, xanchor="left", yanchor="top", showarrow=False,
+                      text=f"max φ′ = {top:.3g}", font=dict(color="gray")))
+    fig.update_layout(shapes=shapes, annotations=notes)
     fig.add_scatter(x=z, y=f, mode="lines", name="φ(z)", line=dict(color=theme.PALETTE[0], width=3))
     fig.add_scatter(x=z, y=d, mode="lines", name="φ′(z)", line=dict(color=theme.PALETTE[1], width=3, dash="dash"))
     centers = (hist.edges[:-1] + hist.edges[1:]) / 2
@@ -67,6 +70,12 @@ def activation_curve(result, phi, view_layers=None):
                         line=dict(color=theme.PALETTE[(i + 5) % len(theme.PALETTE)], width=1.5, shape="hvh"))
     fig.update_xaxes(range=[-reach, reach])
     return fig
+
+
+def _band(x0: float, x1: float, color: str) -> dict:
+    """A shaded vertical band over the whole height of the plot."""
+    return dict(type="rect", xref="x", yref="paper", x0=x0, x1=x1, y0=0, y1=1, fillcolor=color, opacity=0.08,
+                line=dict(width=0), layer="below")
 
 
 def batch_norm_histograms(steps):

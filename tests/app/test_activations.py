@@ -18,7 +18,7 @@ def test_runs_at_defaults(default_page):
     """tanh with Xavier (gain 1): 0.626 -> 0.229 over 10 layers is a trend, and the verdict names it."""
     at = default_page
     assert not at.exception
-    assert len(figures(at)) == 6                       # heatmap, lines, spread, shares, the activation, BN histograms
+    assert len(figures(at)) == 5                       # heatmap, lines, spread, shares, the activation (BN: when open)
     assert "slowly shrinks" in at.warning[0].value and "×0.89 per layer" in at.warning[0].value
     assert at.latex, "the page shows its formula"
 
@@ -96,6 +96,9 @@ def test_the_activation_itself_is_drawn_with_its_zones():
 
 def test_batch_norm_step_by_step_prints_the_batch_statistics():
     at = run_page(PAGE, {"width": "32", "batch": "64", "seed": "4"})
+    assert "After 50 batches" not in texts(at)              # computed only once the student opens it
+    at.session_state["bn_walk"] = True
+    at.run()
     from engine.mlp import MLP
     from engine.probe import make_inputs
     config = MLPConfig((32, 32), activation="tanh", init="xavier_normal", seed=4)
