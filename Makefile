@@ -45,8 +45,8 @@ bench: $(VENV)/.dev
 # Refresh the README's screenshots (docs/*.png) from a browser run of the page tests.
 screenshots: $(VENV)/.dev chromium
 	$(BIN)/python -m pytest tests/e2e/test_pages.py tests/e2e/test_race_and_presets.py tests/e2e/test_theory.py \
-		-k "loads or play or screenshots" -q
-	cp test-artifacts/screenshots/{home,init,activations,gradients,race,theory}.png docs/
+		tests/e2e/test_training.py -k "loads or play or screenshots" -q
+	cp test-artifacts/screenshots/{home,init,activations,gradients,race,theory,training}.png docs/
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ui.theme import FONT
 
@@ -41,25 +40,38 @@ def wrong(trained, ds, most: int = SHOWN) -> np.ndarray:
     return np.flatnonzero(trained.predicted != ds.y_test)[:most]
 
 
+GAP_X, GAP_Y = 2, 4       # blank pixels between tiles (the rows leave room for the labels)
+
+
+def mosaic(images: np.ndarray, cols: int) -> np.ndarray:
+    """(n, SIDE * SIDE) images as one array of tiles, cols a row, NaN gaps (drawn white) between them."""
+    rows = (len(images) + cols - 1) // cols
+    step_y, step_x = SIDE + GAP_Y, SIDE + GAP_X
+    out = np.full((rows * step_y - GAP_Y, cols * step_x - GAP_X), np.nan, np.float32)
+    for n, image in enumerate(images):
+        r, c = divmod(n, cols)
+        out[r * step_y:r * step_y + SIDE, c * step_x:c * step_x + SIDE] = image.reshape(SIDE, SIDE)
+    return out
+
+
 def mistakes_figure(trained, ds, label: str, pixels) -> go.Figure | None:
-    """Up to SHOWN misclassified digits (pixels: the test images in [0, 1]), 'true 3 → 8' above each; None when
-    there is none."""
+    """Up to SHOWN misclassified digits (pixels: the test images in [0, 1]) as one mosaic, 'true 3 → 8' above each
+    tile; None when there is none."""
     picks = wrong(trained, ds)
     if not len(picks):
         return None
     cols = 4
     rows = (len(picks) + cols - 1) // cols
-    fig = make_subplots(rows=rows, cols=cols, horizontal_spacing=0.03, vertical_spacing=0.12,
-                        subplot_titles=[f"true {ds.classes[ds.y_test[i]]} → {ds.classes[trained.predicted[i]]}"
-                                        for i in picks])
+    fig = go.Figure(go.Heatmap(z=mosaic(pixels[picks], cols), colorscale="Greys", zmin=0, zmax=1, showscale=False,
+                               hoverinfo="skip"))
     for n, i in enumerate(picks):
-        fig.add_trace(go.Heatmap(z=pixels[i].reshape(SIDE, SIDE), colorscale="Greys", zmin=0, zmax=1,
-                                 showscale=False, hoverinfo="skip"), row=n // cols + 1, col=n % cols + 1)
+        r, c = divmod(n, cols)
+        words = f"true {ds.classes[ds.y_test[i]]} → {ds.classes[trained.predicted[i]]}"
+        fig.add_annotation(x=c * (SIDE + GAP_X) + (SIDE - 1) / 2, y=r * (SIDE + GAP_Y) - 0.6, yanchor="bottom",
+                           showarrow=False, text=words)
     fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, autorange="reversed", constrain="domain")
-    for n in range(1, len(picks) + 1):                   # square pixels
-        fig.layout[f"yaxis{'' if n == 1 else n}"].scaleanchor = f"x{'' if n == 1 else n}"
-    fig.update_layout(template={}, font=FONT, paper_bgcolor="white", plot_bgcolor="white", height=150 + 140 * rows,
-                      margin=dict(l=20, r=20, t=80, b=20),
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x", constrain="domain")
+    fig.update_layout(template={}, font=FONT, paper_bgcolor="white", plot_bgcolor="white", height=100 + 150 * rows,
+                      margin=dict(l=20, r=20, t=70, b=10),
                       title=dict(text=f"{label}: test digits it gets wrong", x=0, font=dict(size=15)))
     return fig

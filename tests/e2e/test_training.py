@@ -18,7 +18,7 @@ from tests.e2e.browser import (
 )
 
 SMALL = "depth=2&width=16&steps=100"        # quick to train
-SIZES = [("training", 1400, 900), ("training_1280x720", 1280, 720), ("training_phone", 390, 844)]
+SIZES = [("training_top", 1400, 900), ("training_1280x720", 1280, 720), ("training_phone", 390, 844)]
 GOOD_CSV = "x1,x2,label\n" + "\n".join(f"{i % 7 / 7:.3f},{i % 5 / 5:.3f},{'yes' if i % 7 > 3 else 'no'}"
                                        for i in range(80)) + "\n"
 BAD_CSV = "x1,x2,label\n0.1,0.2,a\n0.3,oops,b\n0.5,0.6,a\n"
@@ -122,8 +122,8 @@ def test_training_screenshots(server, browser, name, width, height):
     screenshot_at(browser, f"{server}/training", name, width, height)
 
 
-def test_training_readme_screenshot(server, browser):
-    """docs/training.png: constant init against Xavier, scrolled to the curves and the two boundaries."""
+def test_training_readme_screenshots(server, browser):
+    """docs/training.png (make screenshots): constant init against Xavier, scrolled to the curves and boundaries."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
         page = context.new_page()
@@ -135,6 +135,6 @@ def test_training_readme_screenshot(server, browser):
             "el => el.scrollIntoView({block: 'start'})")
         time.sleep(0.5)
         assert not exceptions(page)
-        screenshot(page, "training_charts")
+        screenshot(page, "training")
     finally:
         context.close()
