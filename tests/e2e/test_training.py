@@ -80,7 +80,7 @@ def test_the_comparison_run_shows(server, tab):
     open_page(tab, f"{server}/training?{SMALL}")
     combo = page.locator(".st-key-cmp_bn input[role='combobox']")
     if not combo.is_visible():
-        page.get_by_text("Compare with a second run").click()          # open the sidebar's expander
+        page.locator("[data-testid='stSidebar'] summary").filter(has_text="Compare with a second run").click()
     combo.click()
     page.get_by_role("option", name="on", exact=True).click()
     time.sleep(0.5)
