@@ -3,11 +3,11 @@ import time
 
 import pytest
 
+from lessons.catalog import LESSONS
 from lessons.presets import PRESETS
 from tests.e2e.browser import exceptions, open_page, screenshot, settle
 
-URL_PATHS = {"pages/init_explorer.py": "init", "pages/activations.py": "activations",
-             "pages/gradients.py": "gradients", "pages/optimizer_race.py": "race"}
+URL_PATHS = {page.script: page.url_path for page in LESSONS}        # every lesson's address
 ACTIVE_STEP = """() => { const el = document.querySelectorAll('.js-plotly-plot')[0];
     const s = el._fullLayout.sliders; return s && s.length ? s[0].active : null; }"""
 

@@ -4,11 +4,11 @@ from urllib.parse import urlencode
 
 import pytest
 
+from lessons.catalog import LESSONS
 from lessons.presets import PRESETS
 from tests.e2e.browser import chart_fingerprint, exceptions, open_page, query
 
-URL_PATHS = {"pages/init_explorer.py": "init", "pages/activations.py": "activations",
-             "pages/gradients.py": "gradients", "pages/optimizer_race.py": "race", "pages/theory.py": "theory"}
+URL_PATHS = {page.script: page.url_path for page in LESSONS}        # every lesson's address
 CLAMPED = [("activations", {"depth": "500", "width": "9", "std": "1.0", "init": "normal"}),
            ("race", {"steps": "5000", "lr_sgd": "0.31", "surface": "bowl", "opt": ["sgd", "nope"]})]
 
