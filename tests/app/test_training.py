@@ -1,18 +1,21 @@
 """Training page: loads, every control changes the data, the URL round-trips, the numbers are the engine's, the
 comparison run, the work budget says what it cut, an uploaded CSV trains and a broken one gets its message, the
 presets train exactly the engine's presets, verdict words."""
+import io
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from engine import data, initializers, optimizers, training
 from engine.mlp import MLPConfig
 from engine.training_presets import PRESETS, run_settings
+from lessons.network.settings import NetworkSettings
 from lessons.presets import PRESETS as LINKS
-from lessons.training import compute, sidebar
+from lessons.training import compute, sidebar, text, upload
 from lessons.training import settings as page
-from lessons.training.settings import DataSettings
+from lessons.training.settings import DataSettings, RunSettings, Settings
 from tests.app.pagetest import figures, run_page, same_data, spec_sizes, texts, widget
 
 PAGE = "pages/training.py"
@@ -218,3 +221,31 @@ def test_the_lesson_as_a_pytorch_script():
     assert "nn.BatchNorm1d(n_out" in script and "# ---- the lab's start" in script
     compile(script, "script.py", "exec")
     assert "Download the PyTorch script" in [b.label for b in at.download_button]
+
+
+def test_a_cold_run_reports_progress_a_stored_one_does_not():
+    s = Settings(DataSettings(seed=4321), RunSettings(NetworkSettings(depth=2, width=8, seed=4321), length=40))
+    seen = []
+    compute.runs(s, lambda fraction, run: seen.append((fraction, run)))
+    assert seen and seen[-1] == (1.0, 0) and all(0 <= f <= 1 for f, _ in seen)
+    again = []
+    compute.runs(s, lambda fraction, run: again.append(fraction))
+    assert not again, "a stored run is not trained again"
+
+
+def test_an_uploaded_run_is_kept_in_the_session_only():
+    at = _upload(run_page(PAGE, {**SMALL, "data": "csv"}), "mine.csv", GOOD_CSV.encode())
+    keys = list(at.session_state["_training_upload_runs"])
+    assert keys and all(d.uploaded and d.upload == upload.digest(GOOD_CSV.encode()) for d, _, _ in keys)
+    for key in keys:
+        with pytest.raises(compute._NotStored):
+            compute._stored(*key)                       # never in the cache every session shares
+
+
+def test_every_step_downloads_as_csv(default_page):
+    assert "Download every step (CSV)" in [b.label for b in default_page.download_button]
+    histories = [t.history for t in compute.runs(Settings(DataSettings(), RunSettings(NetworkSettings(depth=6,
+                                                                                                      width=32))))]
+    table = pd.read_csv(io.StringIO(text.steps_csv(histories, ("this run",))))
+    assert len(table) == 301 and "this run: layer 1 grad norm" in table and "this run: test acc" in table
+    np.testing.assert_allclose(table["this run: batch loss"][:300], histories[0].batch_loss, rtol=1e-12)
