@@ -85,8 +85,8 @@ def _length(s, ds) -> tuple:
         used -= used % 10 if used > 10 else 0                        # the steps slider's grid
     if used == asked:
         return s, []
-    runs = "both runs" if s.compare else "this run"
-    return s.each(length=used), [f"Training {used} {unit} instead of {asked}, so {runs} finish in about "
+    runs = "both runs finish" if s.compare else "the run finishes"
+    return s.each(length=used), [f"Training {used} {unit} instead of {asked}, so {runs} in about "
                                  f"{SECONDS:g} s on this server (engine.training.estimate_seconds)."]
 
 

@@ -139,28 +139,56 @@ model = nn.Sequential(*blocks)
 {_training(run, len(ds.y_train))}'''
 
 
-def keras_snippet(s, ds) -> str:
-    """The same network and optimizer in Keras (kernels are (in, out), like the lab's W); Keras draws its own
-    weights and batches, so its curve differs from the lab's by chance, not in kind."""
-    run, net = s.run, s.run.net
-    bn = "\n    model.add(layers.BatchNormalization(epsilon=1e-5, momentum=0.9))" if net.batch_norm else ""
-    opt = {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop",
-           "adam": "Adam", "adamw": "AdamW"}[run.optimizer]
-    extra = {"momentum": f", momentum={dict(run.hyper).get('momentum', 0.9)!r}",
-             "nesterov": f", momentum={dict(run.hyper).get('momentum', 0.9)!r}, nesterov=True"}.get(run.optimizer, "")
+KERAS_OPTIMIZER = {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop",
+                   "adam": "Adam", "adamw": "AdamW"}
+KERAS_SCHEDULE = {   # the lab's schedules in Keras, over the run's steps (the step schedule: 0.1 every third)
+    "constant": "{lr!r}",
+    "step": "keras.optimizers.schedules.PiecewiseConstantDecay([{s3}, {s6}], [{lr!r}, {lr10!r}, {lr100!r}])",
+    "cosine": "keras.optimizers.schedules.CosineDecay({lr!r}, decay_steps={steps})",
+    "warmup_cosine": "keras.optimizers.schedules.CosineDecay(0.0, decay_steps={rest}, warmup_target={lr!r}, "
+                     "warmup_steps={w})",
+}
+
+
+def _keras_optimizer(run, steps: int) -> str:
+    h = dict(run.hyper)
+    s3, w = max(1, steps // 3), max(1, steps // 10)
+    lr = KERAS_SCHEDULE[run.schedule].format(lr=run.lr, lr10=run.lr * 0.1, lr100=run.lr * 0.01, s3=s3, s6=2 * s3,
+                                             steps=steps, rest=steps - w, w=w)
+    extra = {"momentum": f", momentum={h.get('momentum', 0.9)!r}",
+             "nesterov": f", momentum={h.get('momentum', 0.9)!r}, nesterov=True"}.get(run.optimizer, "")
+    if run.optimizer in ("adam", "adamw"):
+        b1, b2 = h.get("betas", (0.9, 0.999))
+        extra = f", beta_1={b1!r}, beta_2={b2!r}"
+    if h.get("weight_decay"):            # Keras decouples it (AdamW's rule); the lab adds λw to g but in AdamW
+        extra += f", weight_decay={h['weight_decay']!r}"
     clip = f", global_clipnorm={run.clip!r}" if run.clip else ""
-    batch = run.batch(len(ds.y_train)) or len(ds.y_train)
+    return f"keras.optimizers.{KERAS_OPTIMIZER[run.optimizer]}(learning_rate={lr}{extra}{clip})"
+
+
+def keras_snippet(s, ds) -> str:
+    """The same network, optimizer, schedule and clipping in Keras (kernels are (in, out), like the lab's W). Keras
+    draws its own weights and batch order and keeps a short last batch, so its curve differs from the lab's by
+    chance, not in kind."""
+    run, net = s.run, s.run.net
+    n_train = len(ds.y_train)
+    steps, batch = run.steps(n_train), run.batch(n_train) or n_train
+    bn = "model.add(layers.BatchNormalization(epsilon=1e-5, momentum=0.9))" if net.batch_norm else ""
+    bias = (f"keras.initializers.RandomNormal({net.bias:g}, {net.bias_std:g})" if net.bias_std
+            else f"keras.initializers.Constant({net.bias:g})")
     return f'''import keras
 from keras import layers
 
+# X_train, y_train, X_test, y_test: the lab's data, as the PyTorch script's start draws them
 model = keras.Sequential([keras.Input(({ds.n_features},))])
 for _ in range({net.depth}):
-    model.add(layers.Dense({net.width}, kernel_initializer={_keras_init(net.init, dict(net.init_params))}))   # z{bn}
+    model.add(layers.Dense({net.width}, kernel_initializer={_keras_init(net.init, dict(net.init_params))},
+                           bias_initializer={bias})){bn and chr(10) + "    " + bn}
     model.add(layers.Activation({KERAS_ACTIVATION[net.activation]}))
-model.add(layers.Dense({ds.n_classes}))                      # logits
-model.compile(optimizer=keras.optimizers.{opt}(learning_rate={run.lr!r}{extra}{clip}),
+model.add(layers.Dense({ds.n_classes}))                      # logits{bn and chr(10) + bn}
+model.compile(optimizer={_keras_optimizer(run, steps)},
               loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
-model.fit(X_train, y_train, batch_size={batch}, epochs={max(1, run.steps(len(ds.y_train)) * batch // len(ds.y_train))},
+model.fit(X_train, y_train, batch_size={batch}, epochs={-(-steps // -(-n_train // batch))},   # {steps} steps
           validation_data=(X_test, y_test))
 '''
 

@@ -31,7 +31,7 @@ y = np.array([names.index(c) for c in labels])
 
 
 def source(*functions) -> str:
-    return "\n\n".join(inspect.getsource(f).rstrip() for f in functions)
+    return "\n\n\n".join(inspect.getsource(f).rstrip() for f in functions)
 
 
 def data_block(name: str, n: int, noise: float) -> str:
