@@ -71,10 +71,13 @@ def _memory(s, ds) -> tuple:
                                     f"records (over {SNAPSHOT_BYTES / 1e6:.0f} MB): training it {used} wide."]
 
 
-def _grid(s, ds):
+def _grid(s, ds) -> tuple:
     if ds.n_features != 2:
-        return replace(s, grid=0)
-    return replace(s, grid=next((g for g in GRIDS if seconds(replace(s, grid=g), ds) <= SECONDS), GRIDS[-1]))
+        return replace(s, grid=0), []
+    grid = next((g for g in GRIDS if seconds(replace(s, grid=g), ds) <= SECONDS), GRIDS[-1])
+    coarser = [f"The decision boundary is drawn on a {grid} × {grid} grid instead of {GRIDS[0]} × {GRIDS[0]}, so "
+               "its frames fit the work budget."] if grid < GRIDS[0] else []
+    return replace(s, grid=grid), coarser
 
 
 def _length(s, ds) -> tuple:
@@ -106,7 +109,7 @@ def _narrower(s, ds, field: str, step: int) -> tuple:
 def fit(s, ds) -> tuple:
     """The settings this rerun can afford (with the boundary's grid set) and the notes that say what gave way."""
     notes = []
-    for step in (lambda s: _batch(s, len(ds.y_train)), lambda s: _memory(s, ds), lambda s: (_grid(s, ds), []),
+    for step in (lambda s: _batch(s, len(ds.y_train)), lambda s: _memory(s, ds), lambda s: _grid(s, ds),
                  lambda s: _length(s, ds), lambda s: _narrower(s, ds, "width", WIDTH_STEP),
                  lambda s: _narrower(s, ds, "depth", 1)):
         s, more = step(s)

@@ -27,11 +27,12 @@ class Quantity(NamedTuple):
 
 QUANTITIES = {
     "grad": Quantity("‖∂L/∂W‖ per layer", "grad_norm", "log₁₀ ‖∂L/∂W‖", True, "Viridis"),
-    "ratio": Quantity("Update : weight ratio ‖ΔW‖/‖W‖ (white: the usual 10⁻³)", "update_ratio",
-                      "log₁₀ ratio", True, "RdBu_r"),
+    "ratio": Quantity("Update : weight ratio ‖ΔW‖/‖W‖", "update_ratio", "log₁₀ ratio", True, "RdBu_r"),
     "std": Quantity("Activation std per layer", "act_std", "log₁₀ std(a)", True, "Cividis"),
     "saturated": Quantity("Saturated units (|a| within 1% of a bound)", "saturated", "share (%)", False, "Oranges"),
     "dead": Quantity("Dead units (a = 0 on every training point)", "dead", "share (%)", False, "Purples"),
+    "distinct": Quantity("Distinct units per layer (1: all copies of one)", "distinct_units", "units", False,
+                         "Blues"),
 }
 
 
@@ -53,13 +54,15 @@ def colour_values(history, q: Quantity, epochs: bool):
     rows, z = binned(values) if len(values) == len(per_step) else (np.arange(len(values)), values)
     x = per_step[rows] if len(values) == len(per_step) else per_record
     with np.errstate(all="ignore"):
-        z = np.log10(np.where(z > 0, z, np.nan)) if q.log else 100 * z
+        z = np.log10(np.where(z > 0, z, np.nan)) if q.log else z * (100 if q.colour.startswith("share") else 1)
     return x, np.arange(1, z.shape[1] + 1), np.where(np.isfinite(z), z, np.nan).T.astype(np.float32)
 
 
 def colour_range(zs, q: Quantity) -> tuple[float, float]:
     if q.field == "update_ratio":
         return RATIO_RANGE
+    if q.field == "distinct_units":
+        return 0.0, float(max(np.nanmax(z) for z in zs))
     if not q.log:
         return 0.0, 100.0
     finite = np.concatenate([z[np.isfinite(z)] for z in zs] or [np.zeros(0)])
@@ -81,7 +84,8 @@ def heatmaps(histories, labels, key: str, epochs: bool = False) -> tuple[go.Figu
                      height=max(260, min(480, 150 + 14 * L)), legend=False)
         colorbar = dict(title=dict(text=q.colour, side="right"), thickness=12)
         if q.field == "update_ratio":
-            colorbar.update(tickvals=list(range(-6, 1)), ticktext=["10⁻⁶", "10⁻⁵", "10⁻⁴", "10⁻³", "10⁻²", "10⁻¹", "1"])
+            colorbar.update(tickvals=list(range(-6, 1)), ticktext=["10⁻⁶", "10⁻⁵", "10⁻⁴", "10⁻³ guide", "10⁻²", "10⁻¹",
+                                                                       "1"])
         fig.add_trace(go.Heatmap(x=x.astype(np.float32), y=layers, z=z, zmin=zmin, zmax=zmax, colorscale=q.colorscale,
                                  zmid=np.log10(RATIO_GUIDE) if q.field == "update_ratio" else None,
                                  colorbar=colorbar, hoverongaps=False,

@@ -88,7 +88,7 @@ def layer_tabs(s) -> None:
     """The per-layer heatmaps, one tab per quantity (the saturated or the dead share, where the activation has one)."""
     phi = activations.get(s.run.net.activation)
     shares = ["saturated"] if phi.bounds is not None else ["dead"] if phi.relu_like else []
-    keys = ["grad", "ratio", "std", *shares]
+    keys = ["grad", "ratio", "std", *shares, "distinct"]
     for tab, key in zip(st.tabs([QUANTITIES[k].title.split(" (")[0] for k in keys]), keys):
         with tab:
             side_by_side(charts.layer_maps(s, key))
