@@ -107,7 +107,8 @@ class SGD(Optimizer):
             first = r"b \leftarrow g \ \text{(first step)}"
             damp = "" if tau == 0 else rf"{num(1 - tau)}\,"
             lines.append(rf"{first},\qquad b \leftarrow {num(mu)}\,b + {damp}g \ \text{{(after)}}")
-            lines.append(rf"g \leftarrow g + {num(mu)}\,b" if hyper["nesterov"] else r"g \leftarrow b")
+            step = rf"(g + {num(mu)}\,b)" if hyper["nesterov"] else "b"
+            return (*lines, rf"w \leftarrow w - {num(lr)}\,{step}")
         return (*lines, rf"w \leftarrow w - {num(lr)}\,g")
 
 

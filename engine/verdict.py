@@ -126,14 +126,15 @@ def activation_verdict(stats: list[dict], key: str = "a_std") -> Verdict:
     dead = _first(stats, lambda r: r["dead_units"] > DEAD)
     if dead is not None:
         share = max(r["dead_units"] for r in stats)
-        return Verdict(Kind.DEAD, f"from layer {dead} over {DEAD:.0%} of the units output 0 for every example "
-                                  f"(up to {share:.0%} in one layer): they are dead and get no gradient", dead)
+        return Verdict(Kind.DEAD, f"from layer {dead} over {DEAD:.0%} of the units output 0 for every example of "
+                                  f"the batch (up to {share:.0%} in one layer), so they pass no gradient back for it: "
+                                  "dead units", dead)
     if sL < s1 / DRIFT:
-        return Verdict(Kind.SHRINKING, f"the spread slowly shrinks: {_trend(s1, sL, L, 'std')}; deeper, it "
-                                       "would vanish", L)
+        return Verdict(Kind.SHRINKING, f"the spread slowly shrinks: {_trend(s1, sL, L, 'std')} on average; a "
+                                       "deeper net keeps shrinking it", L)
     if sL > s1 * DRIFT:
-        return Verdict(Kind.GROWING, f"the spread slowly grows: {_trend(s1, sL, L, 'std')}; deeper, it would "
-                                     "explode", L)
+        return Verdict(Kind.GROWING, f"the spread slowly grows: {_trend(s1, sL, L, 'std')} on average; a "
+                                     "deeper net keeps growing it", L)
     lo, hi = min(r[key] for r in stats), max(r[key] for r in stats)
     return Verdict(Kind.HEALTHY, f"std stays between {lo:.3g} and {hi:.3g} across all {L} layers "
                                  f"(×{per_layer(s1, sL, L - 1):.3g} per layer): healthy")
@@ -176,18 +177,16 @@ def _gradient_verdict(stats: list[dict], key: str) -> Verdict:
                        dead)
     if math.isnan(ratio):
         return Verdict(Kind.ZERO, "the weight gradients are exactly 0: nothing can learn")
-    trend = f"the gradient reaching layer 1 is {times(ratio)}x the one at layer {L} (×{ratio ** (1 / (L - 1)):.2g} " \
-            "per layer going back)"
+    trend = f"the gradient reaching layer 1 is {times(ratio)} times the one at layer {L} " \
+            f"(×{ratio ** (1 / (L - 1)):.2g} per layer going back)"
     if ratio < GRAD_VANISH:
         return Verdict(Kind.VANISHING, f"{trend}: gradients vanish on the way back, the first layers barely learn", 1)
     if ratio > GRAD_EXPLODE:
         return Verdict(Kind.EXPLODING, f"{trend}: gradients explode on the way back", 1)
     if ratio < 1 / GRAD_DRIFT:
-        return Verdict(Kind.SHRINKING, f"{trend}: gradients slowly shrink on the way back; deeper, they would "
-                                       "vanish", 1)
+        return Verdict(Kind.SHRINKING, f"{trend}: gradients slowly shrink on the way back", 1)
     if ratio > GRAD_DRIFT:
-        return Verdict(Kind.GROWING, f"{trend}: gradients slowly grow on the way back; deeper, they would "
-                                     "explode", 1)
+        return Verdict(Kind.GROWING, f"{trend}: gradients slowly grow on the way back", 1)
     return Verdict(Kind.HEALTHY, f"{trend}: every layer gets a signal of the same order")
 
 

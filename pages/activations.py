@@ -36,9 +36,9 @@ show(fractions, right)
 mean_field_note = mean_field.std_note(s.probe.net, result.stats, s.view)
 if mean_field_note:
     st.caption(f":material/functions: {mean_field_note}")
-saturation = text.saturation_note(result)
-if saturation:
-    st.info(saturation, icon=":material/compare_arrows:")
+for note in (text.saturation_note(s, result), text.backward_note(result, verdict)):
+    if note:
+        st.info(note, icon=":material/compare_arrows:")
 
 st.subheader("What to notice")
 st.markdown(text.notice(s, result))

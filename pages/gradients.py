@@ -29,7 +29,7 @@ for note in text.side_notes(result):
     else:
         st.caption(f":material/warning: {note.text}." + text.broken_suffix(note))
 for note in (text.batch_norm_note(result) if s.probe.net.batch_norm else None,
-             network_text.saturation_note(result.stats)):
+             network_text.saturation_note(result.stats, s.probe.net)):
     if note:
         st.info(note, icon=":material/compare_arrows:")
 
@@ -49,7 +49,7 @@ show(charts.histogram(s.probe), left)
 show(charts.factors(s.probe), right)
 
 st.subheader("What to notice")
-st.markdown(text.notice(result.stats))
+st.markdown(text.notice(result.stats, s.probe.net.batch_norm))
 st.latex(text.BACKWARD_RULE)
 
 st.subheader("Clipping a deep network's gradient")

@@ -4,8 +4,10 @@ import streamlit as st
 from lessons.catalog import LESSONS
 from lessons.presets import of_page
 from ui import widgets
+from ui.show import page_style
 
 st.title("Training Dynamics Lab")
+page_style()
 widgets.show_notices(widgets.start("home", []))       # home has no settings: any in the link is ignored
 widgets.finish("home", {}, [])
 st.markdown(
@@ -13,11 +15,11 @@ st.markdown(
     "layer's activations, the size of the gradient at every depth, and optimizers racing down a loss surface. "
     "Every number comes from an exact NumPy engine whose gradients are checked against finite differences.")
 
-columns = st.columns(len(LESSONS))
-for column, page in zip(columns, LESSONS):
-    with column.container(border=True):
-        st.page_link(page.script, label=f"**{page.title}**", icon=page.icon)
-        st.caption(page.blurb)
+for start in range(0, len(LESSONS), 3):               # three cards a row: their titles fit
+    for column, page in zip(st.columns(3), LESSONS[start:start + 3]):
+        with column.container(border=True):
+            st.page_link(page.script, label=f"**{page.title}**", icon=page.icon)
+            st.caption(page.blurb)
 
 st.subheader("Classic set-ups, one click each")
 st.caption("Each opens a lesson with the settings of a lecture's classic figure and says what its numbers show; "

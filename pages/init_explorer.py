@@ -15,7 +15,7 @@ classroom.apply()
 classroom.share_panel(settings.CONTROLS)
 r = compute.run(s)
 d, summary = r.description, r.summary
-predict.gate(text.PREDICT, text.PREDICT_OPTIONS, text.factor_word(text.layer_factor(s.fan_in, d, r.m2)), s)
+predict.gate(text.PREDICT, text.PREDICT_OPTIONS, text.predict_truth(s.init, s.fan_in, d, r.m2), s)
 if dict(s.params).get("gain", 1.0) == 0:
     st.warning(text.SPIKE_WARNING)
 

@@ -43,10 +43,12 @@ rows = text.summary(surface, runs, s.tol, used)
 table = pd.DataFrame(rows)
 column = text.reached_column(surface, s.tol)
 table[column] = table[column].astype("Int64")         # whole steps; a run that never settled stays empty
-st.caption(f"An empty step means the run did not settle there within {s.steps} steps.")
+st.caption(f"None means: the run did not settle there within {s.steps} steps (or, for momentum β: the optimizer "
+           "has no heavy-ball β).")
+plain = ("learning", "distance", "momentum")          # these as 4 digits, losses in e-notation
 st.dataframe(table, hide_index=True, width="stretch", column_config={
-    col: st.column_config.NumberColumn(format="%.4g" if col.startswith(("learning", "distance", "β")) else "%.3e")
-    for col in table.columns if col.startswith(("final", "distance", "learning", "β"))})
+    col: st.column_config.NumberColumn(format="%.4g" if col.startswith(plain) else "%.3e")
+    for col in table.columns if col.startswith(("final", *plain))})
 st.download_button("Download the loss per step (CSV)", text.loss_csv(runs), "race_loss_per_step.csv", "text/csv",
                    key="download_csv")
 

@@ -30,6 +30,7 @@ def _number(raw) -> float | None:
 
 RESERVED = ("hide", "prompt", "predict")    # classroom-link keys (ui.classroom): kept in the URL, not settings
 ALL = "all"                                  # hide=all hides the whole sidebar
+SHOWN = "_lab_shown"                         # this run's controls: {key: (label, value, hidden)} (ui.classroom)
 
 
 def hidden_keys() -> set[str]:
@@ -43,8 +44,11 @@ class Control:
     def render(self, where=None):
         hidden = hidden_keys()
         if self.key in hidden or ALL in hidden:
-            return st.session_state.get(self.key, self.check(self.default))
-        return self._draw(where)
+            value = st.session_state.get(self.key, self.check(self.default))
+        else:
+            value = self._draw(where)
+        st.session_state.setdefault(SHOWN, {})[self.key] = (self.label, value, self.key in hidden or ALL in hidden)
+        return value
 
 
 @dataclass(frozen=True)

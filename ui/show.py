@@ -34,3 +34,14 @@ def notes(texts, icon: str = ":material/timer:") -> None:
     """Blue notes (work budget, left-out layers)."""
     for text in texts:
         st.info(text, icon=icon)
+
+
+# Formulas scroll sideways instead of being cut on a phone; a link's label wraps instead of ending in "…".
+PAGE_STYLE = ("<style>.katex-display {overflow-x: auto; overflow-y: hidden;} "
+              "[data-testid='stPageLink'] p {white-space: normal !important; overflow: visible !important; "
+              "text-overflow: clip !important;}</style>")
+
+
+def page_style() -> None:
+    """The app's few CSS rules (every page calls this, through ui.classroom.apply on the lessons)."""
+    st.markdown(PAGE_STYLE, unsafe_allow_html=True)

@@ -22,6 +22,7 @@ import streamlit as st
 from ui.controls import (  # noqa: F401  (the controls, re-exported: pages and lessons import them from here)
     ALL,
     RESERVED,
+    SHOWN,
     Choice,
     Control,
     LogSlider,
@@ -51,6 +52,7 @@ def source(page: str, reserved=RESERVED) -> bool:
     url = _url()
     arrival = state.get(PAGE_KEY) != page
     state[PAGE_KEY] = page
+    state[SHOWN] = {}                           # the controls this run renders record themselves here
     if arrival:
         return any(k not in reserved for k in url)
     return url != state.get(WRITTEN, {}).get(page)

@@ -46,12 +46,12 @@ def activation_curve(result, phi, view_layers=None):
     zone = saturation_zone(phi)
     if zone is not None:
         shapes += [_band(x0, x1, theme.PALETTE[3]) for x0, x1 in ((-reach, zone[0]), (zone[1], reach))]
-        notes.append(dict(x=zone[1], y=1.0, yref="paper", xanchor="left", showarrow=False,
-                          text=f" saturated: |z| > {zone[1]:.2g}", font=dict(color=theme.PALETTE[3])))
+        notes.append(dict(x=1, xref="paper", y=1.06, yref="paper", xanchor="right", showarrow=False,
+                          text=f"shaded: saturated, |z| > {zone[1]:.2g}", font=dict(color=theme.PALETTE[3])))
     if phi.relu_like and float(phi.derivative(np.float64(-1.0))) == 0:
         shapes.append(_band(-reach, 0, theme.PALETTE[4]))
-        notes.append(dict(x=0, y=1.0, yref="paper", xanchor="right", showarrow=False,
-                          text="dead zone: φ′ = 0 ", font=dict(color=theme.PALETTE[4])))
+        notes.append(dict(x=0, xref="paper", y=1.06, yref="paper", xanchor="left", showarrow=False,
+                          text="shaded: dead zone, φ′ = 0", font=dict(color=theme.PALETTE[4])))
     top = float(np.max(d))
     shapes.append(dict(type="line", xref="paper", x0=0, x1=1, y0=top, y1=top,
                        line=dict(color="gray", width=1, dash="dot")))
@@ -62,12 +62,15 @@ def activation_curve(result, phi, view_layers=None):
     fig.add_scatter(x=z, y=d, mode="lines", name="φ′(z)", line=dict(color=theme.PALETTE[1], width=3, dash="dash"))
     centers = (hist.edges[:-1] + hist.edges[1:]) / 2
     L = hist.counts.shape[0]
-    low, high = float(np.min(f)), float(np.max(np.maximum(f, d)))
+    peak = 0.0
     for i, layer in enumerate(view_layers or sorted({1, max(1, (L + 1) // 2), L})):
         share = hist.counts[layer - 1]
-        scaled = share / max(float(share.max()), 1e-12) * 0.5 * (high - low) + low
-        fig.add_scatter(x=centers, y=scaled, mode="lines", name=f"z of layer {layer} (histogram)",
-                        line=dict(color=theme.PALETTE[(i + 5) % len(theme.PALETTE)], width=1.5, shape="hvh"))
+        peak = max(peak, float(share.max()))
+        fig.add_scatter(x=centers, y=share, mode="lines", name=f"z of layer {layer} (share per bin, right axis)",
+                        yaxis="y2", line=dict(color=theme.PALETTE[(i + 5) % len(theme.PALETTE)], width=1.5,
+                                              shape="hvh"))
+    fig.update_layout(yaxis2=dict(overlaying="y", side="right", range=[0, 2.5 * max(peak, 1e-3)], showgrid=False,
+                                  title=dict(text="share of z per bin", standoff=4), rangemode="tozero"))
     fig.update_xaxes(range=[-reach, reach])
     return fig
 

@@ -17,7 +17,7 @@ LOSS = Choice("loss", "loss at the output", ("mse", "projection"), "mse", radio=
 COMPARE = MultiChoice("compare", "overlay initializers", tuple(initializers.INITIALIZERS), (),
                       help="Each with its default parameter and the same network and data")
 COMPARE_BN = Toggle("compare_bn", "overlay the other batch-norm setting", False)
-MAX_NORM = LogSlider("max_norm", "clip the total gradient norm to", log_options(-4, 4), 0.01,
+MAX_NORM = LogSlider("max_norm", "clip the total gradient norm to", log_options(-4, 4), 1.0,
                      help="torch.nn.utils.clip_grad_norm_: one norm over every layer's gradient")
 CONTROLS = (*network.CONTROLS, *probe.CONTROLS, LOSS, COMPARE, COMPARE_BN, MAX_NORM)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+from engine.probe import FACTOR_FORMULA, FACTOR_FORMULA_BN
 from engine.verdict import Kind, gradient_ratio, gradient_verdict, tiny_weight_gradients
 
 INTRO = ("One backward pass from a loss at the output down to layer 1. **Look at the slope of ‖∂L/∂a‖** (the "
@@ -55,17 +56,21 @@ def metrics(stats) -> list[tuple[str, str, str | None]]:
             (f"‖∂L/∂W_{L}‖", f"{stats[-1]['grad_W_norm']:.3g}", None)]
 
 
-def notice(stats) -> str:
-    """What to notice: the typical backward factor per layer and what it compounds to over depth."""
+def notice(stats, batch_norm: bool = False) -> str:
+    """What to notice: the typical backward factor per layer (the formula the engine predicts it with: with batch
+    norm it has BN's gain in it) and what it compounds to over depth."""
     L = len(stats)
     typical = sorted(r["factor_predicted"] for r in stats if math.isfinite(r["factor_predicted"]))
     factor = typical[len(typical) // 2] if typical else math.nan
-    return (f"Going back through a layer multiplies the gradient by about **√(n · Var(w) · E[φ′(z)²])**; here that "
-            f"factor is about **{factor:.3g}** per layer, so over the {L - 1} steps from layer {L} back to layer 1 it "
-            f"compounds to about **{factor ** (L - 1):.3g}**. Small factors compound fast: 0.8^{L - 1} = "
-            f"{0.8 ** (L - 1):.2g} and 1.1^{L - 1} = {1.1 ** (L - 1):.3g}. "
-            "Xavier/He choose Var(w) to make the factor 1; batch norm divides by each layer's spread so it stays "
-            "near 1.")
+    formula = FACTOR_FORMULA_BN if batch_norm else FACTOR_FORMULA
+    why = ("With batch norm the factor carries BN's gain γ/σ_B: it divides the backward signal by each layer's batch "
+           "spread, and at initialization that keeps the factor a little above 1, which compounds (see the note "
+           "above)." if batch_norm else "Xavier/He choose Var(w) to make the factor about 1 (for tanh near 0 and for "
+                                        "ReLU).")
+    return (f"Going back through a layer multiplies the gradient by about **{formula}**; here that factor is about "
+            f"**{factor:.3g}** per layer, so over the {L - 1} steps from layer {L} back to layer 1 it compounds to "
+            f"about **{factor ** (L - 1):.3g}**. Small factors compound fast: 0.8^{L - 1} = {0.8 ** (L - 1):.2g} and "
+            f"1.1^{L - 1} = {1.1 ** (L - 1):.3g}. " + why)
 
 
 def clipping_text(c) -> str:
@@ -74,11 +79,17 @@ def clipping_text(c) -> str:
     if total <= c.max_norm:
         return (f"The total norm ‖∂L/∂W‖ = {total:.3g} is already below {c.max_norm:g}: clipping leaves the gradient "
                 "alone. Move the slider below it.")
+    capped = int((c.before > c.max_norm).sum())
+    each = (f"Clipping each layer on its own instead cuts only the {capped} layer{'s' if capped != 1 else ''} whose "
+            f"own norm is above {c.max_norm:g} and leaves the others: the layers' relative sizes change, so the "
+            f"direction does too (cosine {c.cos_per_layer:.4f})." if 0 < capped < len(c.before) else
+            f"Clipping each layer on its own cuts {'every' if capped else 'no'} layer to {c.max_norm:g} here: "
+            f"the layers end up {'equal' if capped else 'as they were'}, so the direction "
+            f"{'changes' if capped else 'is kept'} (cosine {c.cos_per_layer:.4f}).")
     return (f"The total norm over every layer is {total:.3g}; clipping to {c.max_norm:g} multiplies **every layer by "
             f"the same {c.max_norm / total:.3g}**, so the lines stay parallel on the log axis and the update keeps its "
             f"direction exactly (cosine with the unclipped gradient: {c.cos_global:.6f}); only its length changes. "
-            f"Clipping each layer on its own instead caps the large layers and leaves the small ones: the direction "
-            f"changes (cosine {c.cos_per_layer:.4f}).")
+            + each)
 
 
 def table(stats):

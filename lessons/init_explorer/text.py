@@ -82,13 +82,20 @@ def notice(init: str, d, act: str, fan_in: int, m2: float) -> tuple[str, str]:
     factor = layer_factor(fan_in, d, m2)
     latex = (rf"\mathrm{{Var}}(z_{{out}}) = n_{{in}}\,\sigma^2\,\mathbb{{E}}[\phi(z_{{in}})^2] = "
              rf"{fan_in}\cdot {num(d.std)}^2\cdot {num(m2)} = {num(factor)}")
-    if factor_word(factor) == "about the same":
+    if init == "lsuv":
+        verdict = (f"{factor:.3g} for the orthogonal start, but LSUV then rescales each layer on data until its "
+                   "output variance is 1: by construction the signal keeps its scale through every layer.")
+    elif factor_word(factor) == "about the same":
         verdict = "≈ 1: the signal keeps its scale through this layer."
-    else:
+    elif act in ("linear", "relu", "leaky_relu"):       # phi(c z) = c phi(z): the same factor at every spread
         word, pow10 = ("grows", "explodes") if factor > 1 else ("shrinks", "vanishes")
-        verdict = (f"{factor:.3g}: the variance {word} ×{factor:.3g} per layer; "
-                   f"through 10 such layers ×{factor**10:.3g}: "
-                   f"the signal {pow10}.")
+        verdict = (f"{factor:.3g}: the variance {word} ×{factor:.3g} per layer, at any spread for {act}; through 10 "
+                   f"such layers ×{factor**10:.3g}: the signal {pow10}.")
+    else:
+        word = "grows" if factor > 1 else "shrinks"
+        verdict = (f"{factor:.3g}: the variance {word} through this layer. For {act} the factor depends on the "
+                   "spread itself (a smaller z is squashed less), so it changes from layer to layer: the "
+                   "activations lesson follows it through depth.")
     fans = {"xavier": "σ depends on (n_in + n_out)/2, a compromise between the forward pass (n_in) and the "
                       "backward pass (n_out).",
             "orthogonal": "σ = g/√max(n_in, n_out); when n_in ≤ n_out it keeps every input's length exactly: "
@@ -158,7 +165,8 @@ def lsuv_note(s, passes: int, std_after: float) -> str:
             "the activations the layers before it produce.")
 
 
-PREDICT = "Fed inputs of variance 1, will this layer's outputs have a smaller, about the same, or a larger variance?"
+PREDICT = ("This layer is fed φ(z) of a layer before it whose z has variance 1. Will this layer's own z have a "
+           "smaller, about the same, or a larger variance?")
 PREDICT_OPTIONS = ("smaller", "about the same", "larger")
 KEEPS_SCALE = (0.8, 1.25)        # n_in sigma^2 E[phi^2] in this band: "about the same" (and the notice says "≈ 1")
 
@@ -181,3 +189,8 @@ def histogram_csv(summary: dict) -> str:
                           "density": summary["density"]})
     moments = ", ".join(f"{k} = {summary[k]:.6g}" for k in ("mean", "std", "min", "max"))
     return f"# {summary['n']} weights of shape {summary['shape']}: {moments}\n" + table.to_csv(index=False)
+
+
+def predict_truth(init: str, fan_in: int, d, m2: float) -> str:
+    """The prediction the numbers bear out; LSUV rescales the layer to unit output variance by construction."""
+    return "about the same" if init == "lsuv" else factor_word(layer_factor(fan_in, d, m2))

@@ -54,6 +54,14 @@ def _input(dist: str, batch: int, width: int) -> str:
     return f"x = torch.randn({batch}, {width})   # N(0, 1)"
 
 
+def _loss(kind: str) -> str:
+    """The lab's loss at the output (engine.probe.loss_and_grad): MSE against random targets, or a random projection."""
+    if kind == "projection":
+        return "r = torch.randn_like(a)          # a random direction\nloss = (a * r).sum() / x.shape[0]"
+    return ("y = torch.randn_like(a)          # random targets, as the lab\n"
+            "loss = ((a - y) ** 2).sum() / (2 * x.shape[0])")
+
+
 def torch_script(s) -> str:
     """A runnable PyTorch script for ProbeSettings s: build, initialize, run one batch, print per-layer stds."""
     net = s.net
@@ -80,13 +88,20 @@ with torch.no_grad():
 {scale}{bias}
 {lsuv}
 {_input(s.input_dist, s.batch, net.width)}
-with torch.no_grad():
-    a = x
-    for l, block in enumerate(net, start=1):
-        z = block[:-1](a)          # Linear (and BatchNorm1d, in training mode: batch statistics)
-        a = block[-1](z)
-        print(f"layer {{l}}: std(z) = {{z.std(unbiased=False).item():.6g}}, "
-              f"std(a) = {{a.std(unbiased=False).item():.6g}}")
+acts = []
+a = x
+for l, block in enumerate(net, start=1):
+    z = block[:-1](a)          # Linear (and BatchNorm1d, in training mode: batch statistics)
+    a = block[-1](z)
+    a.retain_grad()
+    acts.append(a)
+    print(f"layer {{l}}: std(z) = {{z.std(unbiased=False).item():.6g}}, "
+          f"std(a) = {{a.std(unbiased=False).item():.6g}}")
+{_loss(s.loss)}
+loss.backward()
+for l, (block, a) in enumerate(zip(net, acts), start=1):
+    print(f"layer {{l}}: |dL/dW| = {{block[0].weight.grad.norm().item():.6g}}, "
+          f"|dL/da| = {{a.grad.norm().item():.6g}}")
 '''
 
 
@@ -132,8 +147,8 @@ def panel(s) -> None:
     import streamlit as st
     with st.expander("This network as code: a PyTorch script and a Keras snippet"):
         st.caption("The script builds the same network with the same initializer, feeds it the same kind of batch and "
-                   "prints every layer's std of z and of a: it draws its own weights, so its numbers agree with this "
-                   "page's within sampling error.")
+                   "prints every layer's std of z and of a, then the gradient norms of one backward pass from the same "
+                   "loss: it draws its own weights, so its numbers agree with this page's within sampling error.")
         script = torch_script(s)
         st.code(script, language="python")
         st.download_button("Download the PyTorch script", script, "training_dynamics_lab_network.py", "text/x-python",

@@ -120,16 +120,17 @@ def _frames(per_run: list, frame_steps: np.ndarray, first: int) -> list:
 
 
 def _player(frame_steps: np.ndarray) -> dict:
-    """Play/Pause buttons and a step slider under the plot; frames play in the browser, no rerun."""
+    """Play/Pause buttons and, on a row of its own below them (so they never overlap on a narrow screen), a step
+    slider under the plot; frames play in the browser, no rerun."""
     still = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
     play = {"frame": {"duration": 70, "redraw": False}, "fromcurrent": False, "mode": "immediate",
             "transition": {"duration": 0}}
     return dict(
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, xanchor="left", y=-0.13, yanchor="top",
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, xanchor="left", y=-0.1, yanchor="top",
                           pad=dict(r=10, t=0), showactive=False,
                           buttons=[dict(label="▶ Play", method="animate", args=[None, play]),
                                    dict(label="❚❚ Pause", method="animate", args=[[None], still])])],
-        sliders=[dict(active=len(frame_steps) - 1, x=0.3, len=0.7, y=-0.13, yanchor="top", pad=dict(t=0, b=0),
+        sliders=[dict(active=len(frame_steps) - 1, x=0.0, len=1.0, y=-0.2, yanchor="top", pad=dict(t=0, b=0),
                       currentvalue=dict(prefix="step ", xanchor="right", font=dict(size=12)), font=dict(size=10),
                       steps=[dict(label=str(s), method="animate", args=[[str(s)], still]) for s in frame_steps])])
 
@@ -156,7 +157,7 @@ def paths_figure(surface, runs: dict, *, max_frames: int = MAX_FRAMES, max_point
     first = len(fig.data)
     per_run = _add_paths(fig, surface, trajs, _path_steps(steps, frame_steps, points))
     _set_frames(fig, _frames(per_run, frame_steps, first))
-    fig.update_layout(height=560, margin=dict(l=60, r=20, t=50, b=125), **_player(frame_steps))
+    fig.update_layout(height=560, margin=dict(l=60, r=20, t=50, b=160), **_player(frame_steps))
     fig.update_xaxes(range=[x0, x1], constrain="domain", showgrid=False, zeroline=False)
     fig.update_yaxes(range=[y0, y1], scaleanchor="x", scaleratio=1, constrain="domain", constraintoward="bottom",
                      showgrid=False, zeroline=False)

@@ -31,7 +31,7 @@ def summary(surface, runs: dict, tol: float, used: dict) -> list[dict]:
         hyper = used[label]
         heavy_ball = traj.optimizer in ("momentum", "nesterov")
         row = {"optimizer": label, "learning rate": hyper["lr"],
-               "β": hyper["momentum"] if heavy_ball else math.nan, "final f": float(traj.loss[-1])}
+               "momentum β": hyper["momentum"] if heavy_ball else None, "final f": float(traj.loss[-1])}
         if not saddle:
             row["final f − f*"] = max(float(traj.loss[-1]) - surface.min_value, 0.0) if not traj.diverged else math.nan
         distance = "distance to the saddle point" if saddle else "distance to the nearest minimum"
@@ -57,8 +57,11 @@ def verdict(rows: list[dict], surface, tol: float, steps: int) -> str:
     done = sorted((r[column], r["optimizer"]) for r in rows if r[column] is not None)
     parts = []
     if done:
+        by_step = {}
+        for t, n in done:                        # a tie is one place: "adam and rmsprop (step 1)"
+            by_step.setdefault(t, []).append(f"**{n}**")
         parts.append(f"First to settle at {goal(surface, tol)}: "
-                     + ", then ".join(f"**{n}** (step {t})" for t, n in done) + ".")
+                     + ", then ".join(f"{' and '.join(names)} (step {t})" for t, names in by_step.items()) + ".")
     short = [r["optimizer"] for r in rows if r[column] is None and not r["status"].startswith("diverged")]
     if short:
         parts.append(f"Not settled there after {steps} steps: {', '.join(short)}.")

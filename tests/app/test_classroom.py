@@ -64,3 +64,19 @@ def test_the_network_as_a_pytorch_script(page):
     assert "nn.BatchNorm1d(WIDTH)" in script and "WIDTH, DEPTH = 256, 5" in script and "nn.ReLU()" in script
     compile(script, "script.py", "exec")
     assert "Download the PyTorch script" in [b.label for b in at.download_button]
+
+
+def test_a_classroom_link_says_what_it_hides_and_gives_nothing_away():
+    at = run_page("pages/activations.py", {"hide": "all", "predict": "true", "init": "normal", "std": "1"})
+    setup = next(c.value for c in at.caption if c.value.startswith("Set up for you:"))
+    assert "initializer = normal" in setup and "std σ = 1" in setup and "depth L (layers) = 10" in setup
+    assert not any("Classic set-ups" in e.label for e in at.expander)          # presets state the answers
+    assert not any("Share this set-up" in str(p.proto) for p in at.get("popover"))
+    assert not any(i.value.startswith("**tanh with N(0, 1)") for i in at.info)
+
+
+def test_the_classroom_builder_offers_the_controls_on_screen_by_name():
+    at = run_page("pages/activations.py")
+    chooser = at.multiselect(key="_share_hide")                               # options shown by their labels
+    assert "std σ" not in chooser.options and "the whole sidebar" in chooser.options   # xavier has no std
+    assert "gain g" in chooser.options and "depth L (layers)" in chooser.options

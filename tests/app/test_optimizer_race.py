@@ -153,7 +153,7 @@ def test_table_numbers_equal_the_engines_race():
         assert (None if row[REACHED] is pd.NA else row[REACHED]) == settled
         assert row["status"] == ("reached" if settled is not None else "not reached")
     assert list(table["learning rate"]) == [0.5, 0.1, 0.05]
-    assert table.set_index("optimizer").loc["momentum", "β"] == 0.8
+    assert table.set_index("optimizer").loc["momentum", "momentum β"] == 0.8
     first = sorted((tuning.steps_to_goal(t.loss, 0.0, 1e-3), n) for n, t in expected.items()
                    if tuning.steps_to_goal(t.loss, 0.0, 1e-3) is not None)
     assert f"First to settle at f − f* < 0.001: **{first[0][1]}** (step {first[0][0]})" in texts(at)

@@ -75,7 +75,7 @@ def test_saturated_and_vanishing():
 def test_batch_norm_gradients_explode_and_the_page_says_why():
     at = open_preset("bn_gradients")
     kind, text = verdict(at)
-    ratio = float(text.split("layer 1 is ")[1].split("x")[0])
+    ratio = float(text.split("layer 1 is ")[1].split(" times")[0])
     assert "explode" in text and 100 < ratio < 400
     assert any("Yang et al." in i.value and "level" in i.value for i in at.info)
 

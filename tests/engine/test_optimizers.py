@@ -313,7 +313,8 @@ def test_shown_rule_holds_every_number_of_hyper(name):
 
 def test_shown_momentum_rule_is_torchs_first_step():
     lines = optimizers.latex("nesterov", lr=0.1, momentum=0.8)
-    assert r"b \leftarrow g" in lines[0] and "0.8" in lines[0] and lines[1] == r"g \leftarrow g + 0.8\,b"
+    assert r"b \leftarrow g" in lines[0] and "0.8" in lines[0] and lines[1] == r"w \leftarrow w - 0.1\,(g + 0.8\,b)"
+    assert optimizers.latex("momentum", lr=2.0)[-1] == r"w \leftarrow w - 2\,b"      # lr times the buffer
 
 
 def test_lr_may_be_set_between_steps():
