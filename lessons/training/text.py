@@ -103,17 +103,17 @@ def steps_csv(histories, labels) -> str:
     """Every step of every run: batch loss, learning rate, per-layer ||dL/dW|| and update ratio, and the recorded
     losses and accuracies at their record steps (empty elsewhere)."""
     longest = max(len(h.batch_loss) for h in histories) + 1
-    table = pd.DataFrame({"step": np.arange(longest)})
+
+    def column(values, at=None):
+        out = np.full(longest, np.nan)
+        out[np.arange(len(values)) if at is None else at] = values
+        return out
+    columns = {"step": np.arange(longest)}
     for h, label in zip(histories, labels):
-        def column(values, at=None):
-            out = np.full(longest, np.nan)
-            out[np.arange(len(values)) if at is None else at] = values
-            return out
-        table[f"{label}: batch loss"] = column(h.batch_loss)
-        table[f"{label}: learning rate"] = column(h.lr)
+        columns[f"{label}: batch loss"], columns[f"{label}: learning rate"] = column(h.batch_loss), column(h.lr)
         for l in range(h.grad_norm.shape[1]):
-            table[f"{label}: layer {l + 1} grad norm"] = column(h.grad_norm[:, l])
-            table[f"{label}: layer {l + 1} update ratio"] = column(h.update_ratio[:, l])
+            columns[f"{label}: layer {l + 1} grad norm"] = column(h.grad_norm[:, l])
+            columns[f"{label}: layer {l + 1} update ratio"] = column(h.update_ratio[:, l])
         for name in ("train_loss", "test_loss", "train_acc", "test_acc"):
-            table[f"{label}: {name.replace('_', ' ')}"] = column(getattr(h, name), h.record_steps)
-    return table.to_csv(index=False)
+            columns[f"{label}: {name.replace('_', ' ')}"] = column(getattr(h, name), h.record_steps)
+    return pd.DataFrame(columns).to_csv(index=False)
