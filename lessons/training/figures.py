@@ -12,6 +12,8 @@ from ui.theme import PALETTE, figure, finite, log_axis, positive
 
 RUN_COLORS = (PALETTE[0], PALETTE[3])     # the first run blue, the comparison vermillion
 MAX_POINTS = 2000                         # per-step points drawn per series
+LOSS_ROOM = 1e3                           # the loss axis ends this far above the runs' starting loss: a run
+#                                           that blows up leaves through the top (its x marks where it diverged)
 
 
 def legend(label: str, part: str) -> str:
@@ -54,9 +56,11 @@ def loss(histories, labels, epochs: bool = False) -> go.Figure:
                                      hovertemplate=f"{label}, {x_title} %{{x:.4g}}: {part} loss %{{y:.4g}}"
                                                    "<extra></extra>"))
         kept = finite(h.train_loss)[np.isfinite(h.train_loss)]
-        _diverged_marker(fig, h, x_records, kept[-1] if kept.size else np.nan, color, label)
+        top = LOSS_ROOM * max(float(np.nanmax(finite(g.train_loss[:1]))) for g in histories)
+        _diverged_marker(fig, h, x_records, min(kept[-1], top) if kept.size else np.nan, color, label)
         values += [h.batch_loss, h.train_loss, h.test_loss]
-    log_axis(fig, np.concatenate(values))
+    everything = np.concatenate(values)
+    log_axis(fig, everything[everything <= top])        # a loss blowing up to 1e27 would flatten the other curves
     return fig
 
 

@@ -58,6 +58,18 @@ def colour_values(history, q: Quantity, epochs: bool):
     return x, np.arange(1, z.shape[1] + 1), np.where(np.isfinite(z), z, np.nan).T.astype(np.float32)
 
 
+SHARED_DECADES = 8         # runs whose log ranges together span more than this get a colour range each (a run
+#                            blowing up to 1e20 would otherwise paint the other run's heatmap one colour)
+
+
+def _log_range(z) -> tuple[float, float]:
+    finite = z[np.isfinite(z)]
+    if not finite.size:
+        return -1.0, 1.0
+    lo, hi = float(np.floor(finite.min())), float(np.ceil(finite.max()))
+    return (lo, hi) if hi > lo else (lo - 1, hi + 1)
+
+
 def colour_range(zs, q: Quantity) -> tuple[float, float]:
     if q.field == "update_ratio":
         return RATIO_RANGE
@@ -65,24 +77,30 @@ def colour_range(zs, q: Quantity) -> tuple[float, float]:
         return 0.0, float(max(np.nanmax(z) for z in zs))
     if not q.log:
         return 0.0, 100.0
-    finite = np.concatenate([z[np.isfinite(z)] for z in zs] or [np.zeros(0)])
-    if not finite.size:
-        return -1.0, 1.0
-    lo, hi = float(np.floor(finite.min())), float(np.ceil(finite.max()))
-    return (lo, hi) if hi > lo else (lo - 1, hi + 1)
+    ranges = [_log_range(z) for z in zs]
+    return min(lo for lo, _ in ranges), max(hi for _, hi in ranges)
+
+
+def colour_ranges(zs, q: Quantity) -> tuple[list[tuple[float, float]], bool]:
+    """(a colour range per run, whether they share one): shared unless together they span SHARED_DECADES."""
+    shared = colour_range(zs, q)
+    if not q.log or q.field == "update_ratio" or shared[1] - shared[0] <= SHARED_DECADES or len(zs) == 1:
+        return [shared] * len(zs), True
+    return [_log_range(z) for z in zs], False
 
 
 def heatmaps(histories, labels, key: str, epochs: bool = False) -> tuple[go.Figure, ...]:
     """One heatmap per run of QUANTITIES[key], on one colour range; layer 1 (nearest the input) on top."""
     q = QUANTITIES[key]
     data = [colour_values(h, q, epochs) for h in histories]
-    zmin, zmax = colour_range([z for _, _, z in data], q)
+    ranges, shared = colour_ranges([z for _, _, z in data], q)
     figs = []
-    for (x, layers, z), label in zip(data, labels):
+    for (x, layers, z), label, (zmin, zmax) in zip(data, labels, ranges):
         L = len(layers)
         fig = figure(f"{label}: {q.title}", axis(histories[0], epochs)[2], "layer",
                      height=max(260, min(480, 150 + 14 * L)), legend=False)
-        colorbar = dict(title=dict(text=q.colour, side="right"), thickness=12)
+        colorbar = dict(title=dict(text=q.colour + ("" if shared else " (its own range)"), side="right"),
+                        thickness=12)
         if q.field == "update_ratio":
             colorbar.update(tickvals=list(range(-6, 1)), ticktext=["10⁻⁶", "10⁻⁵", "10⁻⁴", "10⁻³ guide", "10⁻²", "10⁻¹",
                                                                        "1"])

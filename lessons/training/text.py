@@ -70,7 +70,25 @@ def notes(v, history, ds, label: str) -> list[str]:
     if v.outcome in (Outcome.DIVERGED, Outcome.WORSE):
         out.append(f"**{label}: too large a step.** One update moved the weights so far that the loss overflowed or "
                    "the units died. Try a smaller learning rate, gradient clipping, or batch norm.")
+    gap = _gap(history)
+    if gap is not None:
+        out.append(f"**{label}: the training loss ({gap[0]:.2g}) is {gap[1] / gap[0]:.0f}× below the test loss "
+                   f"({gap[1]:.2g}).** The net fits its training points ever more confidently, while a few test points "
+                   "it gets wrong, or right with less confidence, keep the test loss up: the gap between the two is "
+                   "what it has learned of these points that does not carry over to new ones (overfitting). The test "
+                   f"accuracy ({100 * acc:.0f}%) is what tells how well it does on new points.")
     return out
+
+
+GAP = 10.0          # the test loss this many times the training loss at the end: the gap is worth a word
+
+
+def _gap(history) -> tuple[float, float] | None:
+    """(final training loss, final test loss) when the test loss is GAP times the training loss or more."""
+    train, test = float(history.train_loss[-1]), float(history.test_loss[-1])
+    if not (np.isfinite(train) and np.isfinite(test)) or train <= 0 or test < GAP * train:
+        return None
+    return train, test
 
 
 def ratio_note(history, label: str) -> str | None:

@@ -249,3 +249,33 @@ def test_every_step_downloads_as_csv(default_page):
     table = pd.read_csv(io.StringIO(text.steps_csv(histories, ("this run",))))
     assert len(table) == 301 and "this run: layer 1 grad norm" in table and "this run: test acc" in table
     np.testing.assert_allclose(table["this run: batch loss"][:300], histories[0].batch_loss, rtol=1e-12)
+
+
+def _preset(key):
+    link = next(p for p in LINKS if p.key == f"training_{key}")
+    at = run_page(PAGE, link.query)
+    assert not at.exception
+    return at
+
+
+def test_a_run_that_blows_up_does_not_flatten_the_other():
+    """The plain run diverges at lr 1: its loss leaves the axis through the top (1000x the start loss, about
+    ln 2 here), and its heatmap gets its own colour range, so the batch-norm run stays readable."""
+    at = _preset("batch_norm_lr")
+    assert np.isclose(loss_chart(at)["layout"]["yaxis"]["range"][1], np.ceil(np.log10(1e3 * np.log(2)) + 0.3),
+                      atol=1)
+    grads = [f for f in figures(at) if "‖∂L/∂W‖ per layer" in f["layout"]["title"]["text"]]
+    assert len(grads) == 2
+    assert len({(f["data"][0]["zmin"], f["data"][0]["zmax"]) for f in grads}) == 2
+    assert "its own range" in str(grads[0]["data"][0]["colorbar"])
+
+
+def test_the_gap_between_training_and_test_loss_is_explained(default_page):
+    ds = data.make("spiral", n=400, noise=0.05, seed=0)
+    net = MLPConfig((2,) + (32,) * 6 + (2,), activation="tanh", last_activation="linear", dtype="float32")
+    h = training.train(net, ds, training.TrainSettings(optimizer="adam", hyper={"lr": 0.01}, steps=300,
+                                                       batch_size=128))
+    gap = [i.value for i in default_page.info if "below the test loss" in i.value]
+    assert bool(gap) == (h.test_loss[-1] >= text.GAP * h.train_loss[-1])
+    if gap:
+        assert "overfitting" in gap[0] and f"{h.train_loss[-1]:.2g}" in gap[0]
