@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.mlp import MLP, MLPConfig
-from engine.stats import mean_square, rms
+from engine.stats import mean_square, moments, rms
 from engine.verdict import diagnose
 
 INPUTS = ("normal", "uniform")
@@ -124,7 +124,7 @@ def gradient_factors(net: MLP) -> list[dict]:
     with np.errstate(all="ignore"):
         for l in range(net.depth):
             phi_prime_sq = mean_square(_phi_prime(net.phis[l], net.trace[l]))
-            n_var_w = net.weights[l].shape[1] * float(np.var(net.weights[l], dtype=np.float64))
+            n_var_w = net.weights[l].shape[1] * moments(net.weights[l])[1] ** 2
             bn_gain_sq = _bn_gain_sq(net, l)
             factors.append({"factor_measured": _ratio(rms(grads_below[l]), rms(net.grads_a[l])),
                             "factor_predicted": math.sqrt(n_var_w * phi_prime_sq * bn_gain_sq),
