@@ -23,16 +23,19 @@ from engine import theory_quadrature as _quad
 from engine.theory_jacobian import WEIGHTS, JacobianMoments, fuss_catalan_edge, fuss_catalan_moment  # noqa: F401
 from engine.theory_network import (  # noqa: F401
     CorrelationDepth,
+    JacobianSpectrum,
     StreamVariance,
     correlation_through_depth,
     default_q0,
     jacobian_singular_values,
+    jacobian_spectrum,
     layer_sigma_w2,
     stream_variance,
     weights_kind,
 )
 
 TRAINABLE_DEPTH_PER_XI = 6.0     # Schoenholz et al. 2017: depths up to ~6 xi_c train, deeper ones do not
+CRITICAL_TOL = _mf.CRITICAL_TOL  # |chi1 - 1| and |ln chi_c| below this count as 1 (the quadrature's accuracy)
 
 
 def _phi(activation: str):
@@ -92,13 +95,24 @@ def c_map(activation: str, sigma_w2: float, sigma_b2: float, c: float) -> float:
 
 
 def c_star(activation: str, sigma_w2: float, sigma_b2: float) -> float:
-    """The stable fixed point of c_map: 1 in the ordered phase (chi1 <= 1), below 1 in the chaotic phase."""
+    """The stable fixed point of c_map: 1 in the ordered phase (chi1 <= 1), below 1 in the chaotic phase (1 where
+    the bias has no share of q*: there the c-map's slope at 1 is 1, see depth_scale)."""
     return mean_field(activation, sigma_w2, sigma_b2).c_star
 
 
 def depth_scale(activation: str, sigma_w2: float, sigma_b2: float) -> float:
-    """xi_c = -1 / ln chi_c at c* (inf on the critical line; relu: -1 / ln(sigma_w2 / 2) below 2, inf from 2)."""
+    """xi_c = -1 / ln chi_c at c*: inf on the critical line (|ln chi_c| <= CRITICAL_TOL) and without a bias's share
+    of q* (q* = 0, inf or every q fixed: the c-map's slope at c = 1 is 1). relu: -1 / ln(sigma_w2 / 2) below 2 with
+    sigma_b2 > 0; inf from 2, and inf at every sigma_w2 when sigma_b2 = 0 (the arc-cosine map, approached as a
+    power law). See engine.theory_meanfield for the degenerate cases."""
     return mean_field(activation, sigma_w2, sigma_b2).xi_c
+
+
+def gradient_scale(chi1):
+    """1 / |ln chi1|, the depth over which gradients change by e: inf on the critical line (|ln chi1| <= CRITICAL_TOL).
+    Scalars or arrays."""
+    out = _mf.gradient_scale(chi1)
+    return float(out) if out.ndim == 0 else out
 
 
 def critical_sigma_w2(activation: str, sigma_b2: float) -> float:
@@ -144,8 +158,9 @@ class MeanField:
 
     @property
     def gradient_scale(self) -> float:
-        """1 / |ln chi1|: the depth over which gradients shrink (chi1 < 1) or grow (chi1 > 1) by e."""
-        return math.inf if self.chi1 == 1 else 1 / abs(math.log(self.chi1)) if self.chi1 > 0 else 0.0
+        """1 / |ln chi1|: the depth over which gradients shrink (chi1 < 1) or grow (chi1 > 1) by e (inf on the
+        critical line, |ln chi1| <= CRITICAL_TOL)."""
+        return float(_mf.gradient_scale(self.chi1))
 
     def latex(self) -> tuple[str, ...]:
         """The formulas with this setting's numbers plugged in."""
@@ -155,15 +170,21 @@ class MeanField:
                  rf" + {sb} = {n(self.q_star)}")
         else:
             q = _DEGENERATE_Q[self._q_case]
-        xi = (rf"\xi_c = -1/\ln \chi_c = -1/\ln {n(self.chi_c)} = {n(self.xi_c)}" if self.chi_c < 1
-              else rf"\xi_c = \infty\quad(\chi_c = {n(self.chi_c)})")
+        xi = (rf"\xi_c = -1/\ln \chi_c = -1/\ln {n(self.chi_c)} = {n(self.xi_c)}" if math.isfinite(self.xi_c)
+              else r"\xi_c = \infty\quad(\chi_c = 1:\ \text{no exponential approach to } c^*)")
         return (q,
                 rf"\chi_1 = \sigma_w^2\,\mathbb{{E}}[\phi'(\sqrt{{q^*}} z)^2] = {sw} \cdot {n(self.dphi2)}"
                 rf" = {n(self.chi1)}",
                 (rf"c^* = {n(self.c_star)},\quad \chi_c = \sigma_w^2\,\mathbb{{E}}[\phi'(u_1)\phi'(u_2)]"
-                 rf" = {n(self.chi_c)}") if self._q_case in ("finite", "zero") else
-                r"c^* = 1,\quad \chi_c = 1\ \text{(the bias no longer counts: the map's slope at } c = 1 \text{ is 1)}",
+                 rf" = {n(self.chi_c)}") if self._q_case == "finite" else
+                r"c^* = 1,\quad \chi_c = 1\ \text{(no bias in } q^*\text{: } c' = \mathbb{E}[\phi(u_1)\phi(u_2)]"
+                r" / \mathbb{E}[\phi(u_1)^2] \text{ has slope 1 at } c = 1)",
                 xi)
+
+    @property
+    def bias_free(self) -> bool:
+        """Whether the bias has no share of q* (q* = 0, inf, or every q fixed): then c' = E[phi phi] / E[phi^2]."""
+        return self._q_case != "finite"
 
     @property
     def _q_case(self) -> str:

@@ -14,18 +14,24 @@ c* = 1 attracts when chi1 = sigma_w2 E[phi'(sqrt(q*) z)^2] <= 1 (ordered), other
 (chaotic). chi_c = dc'/dc = sigma_w2 E[phi'(u1) phi'(u2)] at c*, and xi_c = -1 / ln chi_c.
 
 Degenerate cases, in the limits they stand for (never a warning):
-    q* = 0    (sigma_b2 = 0, phi(0) = 0, the map contracts): chi1, c' and chi_c are the q* -> 0+ limits,
-              evaluated at q = Q_TINY; they are also the sigma_b2 -> 0+ limits, the rate a bias of any size
-              sets. (At sigma_b2 = 0 exactly a vanishing signal keeps its correlations; gradients still
-              shrink by chi1 per layer, which is what xi_c reports.)
+    q* = 0    (sigma_b2 = 0, phi(0) = 0, the map contracts): chi1 is the q* -> 0+ limit, evaluated at
+              q = Q_TINY. Without a bias the c-map is c' = E[phi(u1) phi(u2)] / E[phi(u1)^2] at every q
+              (sigma_w2 cancels), whose slope at c = 1 is 1: for ReLU it is the arc-cosine map at any q, for a
+              smooth phi it tends to the identity as q -> 0 (a vanishing signal passes almost linearly). So
+              chi_c = 1 and xi_c = inf: the correlations do not converge exponentially (ReLU's reach c* = 1
+              polynomially, a smooth unit's barely move), while gradients still shrink by chi1 per layer.
+              (Any sigma_b2 > 0 sets the rate chi_c = chi1 < 1 instead: for ReLU the bias's share of q* is
+              1 - sigma_w2 / 2 whatever its size, so sigma_b2 -> 0+ is not sigma_b2 = 0.)
     q* = inf  (q_l grows without bound: relu-like with sigma_w2 E[phi(z)^2] >= 1 asymptotically): the bias's
               share sigma_b2 / q_l vanishes, so c' -> E[phi(u1) phi(u2)] / E[phi(u1)^2] at q -> inf, the map
               of a positively homogeneous unit, whose slope at c* = 1 is exactly 1: chi_c = 1, xi_c = inf
               (correlations still converge to 1, but polynomially: 1 - c_l ~ 9 pi^2 / (2 l^2) for ReLU).
     q* = nan  (every q is a fixed point: linear with sigma_w2 = 1, relu with sigma_w2 = 2, sigma_b2 = 0):
               the same bias-free map, chi_c = 1, c* = 1, xi_c = inf; chi1 does not depend on q there.
-For ReLU (and leaky_relu, linear) c* = 1 always: xi_c = -1 / ln(sigma_w2 / 2) below sigma_w2 = 2, inf at and
-above it, where gradients explode by chi1 = sigma_w2 / 2 per layer while correlations stay ordered.
+    chi1 = 1  (the critical line, within CRITICAL_TOL): c* = 1 is a double root of c' = c, chi_c = 1, xi_c = inf.
+For ReLU (and leaky_relu, linear) c* = 1 always. With sigma_b2 > 0, xi_c = -1 / ln(sigma_w2 / 2) below
+sigma_w2 = 2 and inf at and above it, where gradients explode by chi1 = sigma_w2 / 2 per layer while correlations
+stay ordered; with sigma_b2 = 0, xi_c = inf at every sigma_w2 (the arc-cosine map does not depend on it).
 """
 from __future__ import annotations
 
@@ -36,7 +42,9 @@ from engine.theory_solve import bracket_and_solve
 
 HOMOGENEOUS = ("linear", "relu", "leaky_relu")   # phi(lambda z) = lambda phi(z) for lambda > 0
 Q_TINY, Q_HUGE = 1e-16, 1e16                     # where q* -> 0 and q* -> inf are evaluated
-ONE = 1 - 1e-12                                  # chi1 above this is chaotic (rounding of chi1 = 1 stays ordered)
+CRITICAL_TOL = 1e-10        # |chi1 - 1| and |ln chi_c| below this are 1: the 1-D rule gives chi1 (and the ordered
+                            # chi_c = chi1) to ~1e-12, and at chi1 = 1 c* = 1 is a double root that the 2-D rule's
+                            # error (~1e-8 near c = 1) would move by its square root: on the line xi_c is inf
 NEWTON_STEPS = 60                                # Newton for c* from c = 0 converges monotonically; ~6-12 steps
 POLISH_STEPS = 60                                # on the fine rule from the coarse root: 2-3 (more near chi1 = 1)
 C_TOL = 1e-9                                     # a Newton step this small leaves an error ~ its square
@@ -93,9 +101,10 @@ def effective_q(qs) -> np.ndarray:
 
 
 def bias_free(qs) -> np.ndarray:
-    """Where sigma_b2 / q_l -> 0 in the stationary state (q* = inf, or every q fixed): c' has slope 1 at c = 1."""
+    """Where the bias has no share of q_l in the stationary state (q* = inf, every q fixed, or q* = 0, which needs
+    sigma_b2 = 0): c' = E[phi(u1) phi(u2)] / E[phi(u1)^2], with slope 1 at c = 1."""
     qs = np.asarray(qs)
-    return np.isnan(qs) | np.isinf(qs)
+    return np.isnan(qs) | np.isinf(qs) | (qs == 0)
 
 
 def chi1(phi, sw, qs) -> np.ndarray:
@@ -118,7 +127,8 @@ def c_map(phi, sw, c, qs, rule=quad.RULE_2D) -> np.ndarray:
 
 
 def correlation_fixed_point(phi, sw, qs, chi) -> tuple[np.ndarray, np.ndarray]:
-    """(c*, chi_c): c* = 1 and chi_c = chi1 where chi1 <= 1; bias-free c* = 1, chi_c = 1; else Newton for c* < 1.
+    """(c*, chi_c): c* = 1 and chi_c = chi1 where chi1 < 1; c* = 1, chi_c = 1 bias-free or on the critical line
+    (|chi1 - 1| <= CRITICAL_TOL); else Newton for c* < 1.
 
     g(c) = c' - c is convex with g(0) >= 0, g(1) = 0 and g'(1) = chi1 - 1 > 0 in the chaotic phase, so Newton
     c <- c - g(c) / g'(c), g' = sigma_w2 E[phi'(u1) phi'(u2)] - 1, climbs monotonically from c = 0 to c*:
@@ -126,8 +136,8 @@ def correlation_fixed_point(phi, sw, qs, chi) -> tuple[np.ndarray, np.ndarray]:
     """
     sw, qs, chi = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (sw, qs, chi)))
     shape, (sw, qs, chi) = sw.shape, (v.ravel() for v in (sw, qs, chi))
-    c_star, chi_c = np.ones(sw.shape), np.where(bias_free(qs), 1.0, chi)
-    chaotic = np.flatnonzero((chi > ONE) & ~bias_free(qs))
+    c_star, chi_c = np.ones(sw.shape), np.where(bias_free(qs) | (np.abs(chi - 1) <= CRITICAL_TOL), 1.0, chi)
+    chaotic = np.flatnonzero((chi > 1 + CRITICAL_TOL) & ~bias_free(qs))
     for start in range(0, chaotic.size, CHUNK):
         part = chaotic[start:start + CHUNK]
         s, q = sw[part], effective_q(qs[part])
@@ -159,10 +169,20 @@ def _newton_c(phi, sw, q, c, rule, steps, tol) -> tuple[np.ndarray, np.ndarray]:
 
 
 def depth_scale(chi_c) -> np.ndarray:
-    """xi_c = -1 / ln chi_c: inf where chi_c >= 1 (the critical line, or bias-free), 0 where chi_c = 0."""
+    """xi_c = -1 / ln chi_c: inf where ln chi_c >= -CRITICAL_TOL (the critical line, or bias-free: chi_c = 1 within
+    the quadrature's accuracy, not a depth scale of 10^10 layers), 0 where chi_c = 0."""
     chi_c = np.asarray(chi_c, dtype=np.float64)
     with np.errstate(divide="ignore"):
-        return np.where(chi_c >= 1, np.inf, -1 / np.log(np.clip(chi_c, 0.0, 1.0)))
+        log = np.log(np.clip(chi_c, 0.0, 1.0))
+        return np.where(log >= -CRITICAL_TOL, np.inf, -1 / np.where(log < 0, log, -1.0))
+
+
+def gradient_scale(chi1) -> np.ndarray:
+    """1 / |ln chi1|: the depth over which gradients change by e; inf where |ln chi1| <= CRITICAL_TOL, 0 at chi1 = 0."""
+    chi1 = np.asarray(chi1, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        log = np.abs(np.log(chi1))
+        return np.where(log <= CRITICAL_TOL, np.inf, 1 / np.where(log > CRITICAL_TOL, log, 1.0))
 
 
 def critical_sigma_w2(phi, sb) -> np.ndarray:

@@ -55,11 +55,37 @@ def weights_kind(config: MLPConfig) -> str:
 
 def jacobian_singular_values(config: MLPConfig, seed: int = 0, q0: float | None = None) -> np.ndarray:
     """Singular values (largest first) of d a_L / d a_0 of MLP(config) at one input x ~ N(0, q0 I) drawn from seed."""
+    return jacobian_spectrum(config, seed, q0).singular_values
+
+
+@dataclass(frozen=True)
+class JacobianSpectrum:
+    """The singular values of M = W_1 D_1 ... W_L D_L at one input, and the rank its zeros force.
+
+    A unit with phi'(z) = 0 (a ReLU that is off) zeroes a row of D_l: rank(D_l) = active_l, so rank(M) <= rank_bound
+    = the fewest active units of any plain layer (or the narrowest width). At least n_0 - rank_bound singular values
+    are exactly 0: rank deficiency, not rounding (the SVD returns them as ~1e-15 of the largest)."""
+    singular_values: np.ndarray     # largest first; NaN everywhere if the net overflowed
+    active: tuple[int, ...]         # per layer: units with phi'(z_l) != 0
+    rank_bound: int
+
+    @property
+    def zeros(self) -> int:
+        """How many singular values are exactly 0 (at least): n_0 - rank_bound."""
+        return self.singular_values.size - self.rank_bound
+
+
+def jacobian_spectrum(config: MLPConfig, seed: int = 0, q0: float | None = None) -> JacobianSpectrum:
+    """The Jacobian's singular values at one input x ~ N(0, q0 I) drawn from seed, with each layer's active units."""
     q0 = default_q0(config) if q0 is None else q0
     if not (math.isfinite(q0) and q0 >= 0):
         raise ValueError(f"q0 must be a finite number >= 0, got {q0!r}")
     x = math.sqrt(q0) * np.random.default_rng(seed).standard_normal((1, config.widths[0]))
-    return jac.singular_values(jac.network_jacobian(MLP(config), x))
+    net = MLP(config)
+    sigma = jac.singular_values(jac.network_jacobian(net, x))
+    active = tuple(int(np.count_nonzero(phi.derivative(t.z[0]))) for phi, t in zip(net.phis, net.trace))
+    plain = [a for a, skip in zip(active, net.skips) if not skip]
+    return JacobianSpectrum(sigma, active, int(min([*config.widths, *plain])))
 
 
 @dataclass(frozen=True)

@@ -50,9 +50,10 @@ def _race(key: str) -> Preset:
 
 
 _THEORY = MappingProxyType({   # theory_presets preset -> (title, why); its settings and claim come from the engine
-    "edge_of_chaos": ("tanh on the edge of chaos: depth is no limit",
+    "edge_of_chaos": ("tanh on the edge of chaos: the signal crosses any depth, the Jacobian still spreads",
                       "χ₁ is the mean squared factor by which a layer multiplies gradients: at 1 they neither shrink "
-                      "nor grow, and two inputs' correlation no longer approaches its fixed point exponentially."),
+                      "nor grow on average, and two inputs' correlation no longer approaches its fixed point "
+                      "exponentially. An average of 1 is not every singular value near 1: see the spectra."),
     "ordered": ("Deep in the ordered phase: inputs collapse, gradients vanish",
                 "Each layer shrinks the difference between two inputs by χ₁ < 1: after a few ξ_c layers every input "
                 "gives the same output, and the backward pass shrinks gradients by the same factor."),
@@ -72,7 +73,8 @@ _THEORY = MappingProxyType({   # theory_presets preset -> (title, why); its sett
 def _theory(key: str) -> Preset:
     p = theory_presets.PRESETS[key]
     point = (("critical", "true"),) if p["sigma_w2"] == "critical" else (("sw2", f"{p['sigma_w2']:g}"),)
-    params = (("act", p["activation"]), *point, ("sb2", f"{p['sigma_b2']:g}"))
+    params = (("act", p["activation"]), *point, ("sb2", f"{p['sigma_b2']:g}"),
+              *((("c0", f"{p['c0']:g}"),) if "c0" in p else ()))
     return Preset(f"theory_{key}", _THEORY[key][0], "pages/theory.py", params, p["claim"], _THEORY[key][1])
 
 

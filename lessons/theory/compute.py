@@ -48,9 +48,7 @@ def depth_limit(chi1, xi_c):
     (ReLU-like units above the edge of chaos: correlations stay ordered while gradients grow by chi1 a layer), the
     gradients' own depth scale 1 / |ln chi1| takes xi_c's place. Scalars or arrays."""
     chi1, xi_c = np.asarray(chi1, dtype=np.float64), np.asarray(xi_c, dtype=np.float64)
-    with np.errstate(divide="ignore"):
-        gradients = 1 / np.abs(np.log(chi1))
-    limit = TRAINABLE_DEPTH_PER_XI * np.where(np.isinf(xi_c), gradients, xi_c)
+    limit = TRAINABLE_DEPTH_PER_XI * np.where(np.isinf(xi_c), theory.gradient_scale(chi1), xi_c)
     return float(limit) if limit.ndim == 0 else limit
 
 
@@ -84,6 +82,7 @@ class Spectrum:
     weights: str
     lam: np.ndarray                   # largest first; NaN everywhere if the net overflowed
     theory: theory.JacobianMoments
+    rank: int                         # rank(J) <= the fewest active units of any layer (engine.theory_network)
 
     @property
     def finite(self) -> bool:
@@ -95,7 +94,13 @@ class Spectrum:
 
     @property
     def std(self) -> float:
+        """Over every lambda, the exact zeros included (as in the theory's)."""
         return float(np.std(self.lam))
+
+    @property
+    def zeros(self) -> int:
+        """How many lambda are exactly 0: the rank deficiency units that are off force (a ReLU's zeros)."""
+        return self.lam.size - self.rank
 
     @property
     def floor(self) -> float:
@@ -103,23 +108,28 @@ class Spectrum:
         return float(np.max(self.lam)) * RESOLVED
 
     @property
+    def nonzero(self) -> np.ndarray:
+        """The rank largest lambda: every one that is not exactly 0."""
+        return self.lam[:self.rank]
+
+    @property
     def unresolved(self) -> int:
-        """How many lambda are below the floor: numerically 0 (a dead ReLU unit cuts a direction off exactly)."""
-        return int(np.sum(self.lam < self.floor)) if self.finite else 0
+        """How many nonzero lambda are below the floor: too small for float64 to tell from 0."""
+        return int(np.sum(self.nonzero < self.floor)) if self.finite else 0
 
     @property
     def decades(self) -> float:
-        """log10(lambda_max / lambda_min) over the resolved values (at most -log10 RESOLVED = 28)."""
-        resolved = self.lam[self.lam >= self.floor]
+        """log10(lambda_max / lambda_min) over the resolved nonzero values (at most -log10 RESOLVED = 28)."""
+        resolved = self.nonzero[self.nonzero >= self.floor]
         return float(np.log10(resolved.max() / resolved.min())) if resolved.size and self.finite else math.nan
 
 
 @cached
 def spectrum(n: Net) -> Spectrum:
     """Squared singular values of d a_L / d a_0 at one input at q* (the engine's default), with their theory."""
-    lam = theory.jacobian_singular_values(n.config(), seed=n.seed) ** 2
+    js = theory.jacobian_spectrum(n.config(), seed=n.seed)
     moments = theory.jacobian_moments(n.activation, n.sigma_w2, n.sigma_b2, n.depth, n.weights)
-    return Spectrum(n.weights, lam, moments)
+    return Spectrum(n.weights, js.singular_values ** 2, moments, js.rank_bound)
 
 
 def spectra(s: Settings) -> tuple[Spectrum, Spectrum]:

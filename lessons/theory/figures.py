@@ -33,6 +33,8 @@ def phase_diagram(pd, mf, depth: int, limit) -> go.Figure:
         showscale=False, showlegend=True, name=f"trainable: about 6 ξ_c ≥ L = {depth}", fillcolor=TRAINABLE_FILL,
         line=dict(color=PALETTE[2], width=2), contours=dict(type="constraint", operation="<", value=depth)))
     xi = np.minimum(pd.xi_c, XI_BIG).astype(np.float32)
+    if pd.sigma_b2[0] == 0:     # there xi_c jumps to inf (no bias in q*): the lines end at the sigma_b2 -> 0+ limit
+        xi[0] = xi[1]           # (the row above), not in a pile along the axis; the hover says inf
     for level in XI_LEVELS:
         fig.add_trace(go.Contour(
             x=pd.sigma_w2, y=pd.sigma_b2, z=xi, hoverinfo="skip", showscale=False, showlegend=level == XI_LEVELS[0],
@@ -43,12 +45,12 @@ def phase_diagram(pd, mf, depth: int, limit) -> go.Figure:
                              line=dict(color="black", width=3), hoverinfo="skip"))
     _click_grid(fig, pd)
     fig.add_trace(go.Scatter(
-        x=[mf.sigma_w2], y=[mf.sigma_b2], mode="markers", name="your network",
+        x=[mf.sigma_w2], y=[mf.sigma_b2], mode="markers", name="your network", cliponaxis=False,   # whole on an edge
         marker=dict(symbol="star", size=18, color=PALETTE[1], line=dict(color="black", width=1.5)),
         unselected=dict(marker=dict(opacity=1)), hovertemplate="your network<br>σ_w² = %{x:.4g}, σ_b² = %{y:.4g}"
                                                                "<extra></extra>"))
-    fig.update_xaxes(range=[float(pd.sigma_w2[0]), float(pd.sigma_w2[-1])], zeroline=False)
-    fig.update_yaxes(range=[float(pd.sigma_b2[0]), float(pd.sigma_b2[-1])], zeroline=False)
+    fig.update_xaxes(range=[float(pd.sigma_w2[0]), float(pd.sigma_w2[-1])], zeroline=False)   # the grid: contour
+    fig.update_yaxes(range=[float(pd.sigma_b2[0]), float(pd.sigma_b2[-1])], zeroline=False)   # lines close off-axis
     fig.update_layout(clickmode="event+select", dragmode=False, hovermode="closest")
     return fig
 
@@ -75,8 +77,9 @@ def correlation(cd, c_star: float) -> go.Figure:
                              marker=dict(size=6, color=PALETTE[0])))
     fig.add_trace(go.Scatter(x=layers, y=finite(cd.predicted), mode="lines", name="mean-field c-map",
                              line=dict(color=PALETTE[1], width=2.5, dash="dash")))
-    fig.add_hline(y=c_star, line=dict(color="gray", width=1, dash="dot"), annotation_text=f"c* = {c_star:.3g}",
-                  annotation_position="bottom right")
+    fig.add_trace(go.Scatter(x=[0.5, len(layers) + 0.5], y=[c_star, c_star], mode="lines",     # in the legend:
+                             name=f"fixed point c* = {c_star:.3g}", hoverinfo="skip",       # no label on the data
+                             line=dict(color="gray", width=1, dash="dot")))
     low = float(np.nanmin(np.concatenate([finite(cd.measured), finite(cd.predicted), [c_star, cd.c0]])))
     fig.update_yaxes(range=[min(0.0, low) - 0.05, 1.05])
     fig.update_xaxes(range=[0.5, len(layers) + 0.5])
@@ -94,7 +97,8 @@ def spectrum(sp, reach: tuple[float, float]) -> go.Figure:
                            xref="paper", yref="paper")
         return fig
     edges = np.linspace(*reach, 61)
-    logs = np.log10(np.maximum(sp.lam, sp.floor))          # unresolved values (numerically 0) in the first bin
+    lam = np.where(np.arange(sp.lam.size) < sp.rank, sp.lam, 0.0)      # the exact zeros are 0
+    logs = np.log10(np.maximum(lam, sp.floor))              # zeros and unresolved values in the first bin
     counts, _ = np.histogram(np.clip(logs, *reach), bins=edges)
     fig.add_trace(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts / len(sp.lam), width=np.diff(edges),
                          marker=dict(color=PALETTE[0] if sp.weights == "orthogonal" else PALETTE[3]),
@@ -105,9 +109,11 @@ def spectrum(sp, reach: tuple[float, float]) -> go.Figure:
     for x, label, color, dash in lines:
         fig.add_trace(go.Scatter(x=[x, x], y=[0, 1], yaxis="y2", mode="lines", name=label,
                                  line=dict(color=color, dash=dash, width=2), hoverinfo="skip"))
-    if sp.unresolved:
-        fig.add_annotation(x=reach[0], y=1, yref="paper", xanchor="left", showarrow=False,
-                           text=f" first bin: {sp.unresolved} values at float64's resolution (≈ 0)")
+    first = [f"{sp.zeros} exact zeros"] * bool(sp.zeros) + [f"{sp.unresolved} below float64's resolution"] * \
+        bool(sp.unresolved)
+    if first:
+        fig.add_annotation(x=reach[0], y=1, yref="paper", xanchor="left", yanchor="top", showarrow=False,
+                           align="left", text=f" first bin: {',<br> '.join(first)}")     # two short lines: a phone
     fig.update_layout(yaxis2=dict(overlaying="y", range=[0, 1], visible=False), bargap=0)
     fig.update_xaxes(range=list(reach))
     return fig

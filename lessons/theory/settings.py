@@ -17,14 +17,55 @@ from engine import theory_presets
 from lessons.network import settings as network
 from lessons.theory import budget
 from ui import widgets
-from ui.widgets import Choice, Slider, Toggle
+from ui.widgets import Choice, LogSlider, Slider, Toggle, shown
 
 PAGE = "theory"
 ACTIVATION = network.ACTIVATION
 SW2 = Slider("sw2", "σ_w² = n · Var(w)", 0.1, 5.0, 2.0, 0.01,
              help="The weights' variance times the fan-in: 1 for LeCun, 2 for He.")
-SB2 = Slider("sb2", "σ_b² = Var(b)", 0.0, 0.5, 0.05, 0.00001, fmt="%g",
-             help="The variance of the random biases b ~ N(0, σ_b²).")
+SB2_STEP = 0.01                   # the diagram's rows: slider options, so a clicked point is one
+
+
+@dataclass(frozen=True)
+class ZeroLogSlider(LogSlider):
+    """A LogSlider whose first option is 0: a value <= 0 is 0, a positive one snaps to the nearest positive option
+    in log space. A keyboard arrow moves one option, so each press changes the point visibly."""
+
+    @property
+    def lo(self) -> float:
+        return self.options[0]
+
+    @property
+    def hi(self) -> float:
+        return self.options[-1]
+
+    def check(self, v):
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            return self.default
+        if not math.isfinite(x):
+            return self.default
+        return self.options[0] if x <= 0 else min(self.options[1:], key=lambda o: abs(math.log(o / x)))
+
+    def parse(self, raws: list):
+        raw = raws[-1] if raws else ""
+        value = self.check(raw)
+        try:
+            x = float(raw)
+        except ValueError:
+            x = math.nan
+        if not math.isfinite(x):
+            return value, f"`{self.key}={shown(raw)}` is not a finite number; using {value:g}"
+        if not self.lo <= x <= self.hi:
+            return value, f"`{self.key}={shown(raw)}` is outside {self.lo:g}–{self.hi:g}; using {value:g}"
+        return value, None
+
+
+# 0, three small values for q* near 0 (isometry), then every row of the diagram
+SB2 = ZeroLogSlider("sb2", "σ_b² = Var(b)", (0.0, 1e-5, 1e-4, 1e-3,
+                                             *(round(k * SB2_STEP, 10) for k in range(1, 51))), 0.05,
+                    help="The variance of the random biases b ~ N(0, σ_b²).")
 CRITICAL = Toggle("critical", "put σ_w² on the edge of chaos (χ₁ = 1)",
                   help="σ_w² becomes the one value where χ₁ = 1 for this activation and σ_b²")
 DEPTH = replace(network.DEPTH, default=theory_presets.DEPTH)
@@ -37,7 +78,7 @@ C0 = Slider("c0", "c₀: correlation of the two inputs", 0.0, 1.0, 0.5, 0.01,
 SEED = network.SEED
 CONTROLS = (ACTIVATION, CRITICAL, SW2, SB2, DEPTH, WIDTH, WEIGHTS, C0, SEED)
 DIAGRAM_KEY = "phase_diagram"     # the clickable chart's key: its selection is in st.session_state[DIAGRAM_KEY]
-SW2_STEP, SB2_STEP = 0.1, 0.01    # the diagram's grid: slider values, so a clicked point is one
+SW2_STEP = 0.1                    # the diagram's columns: slider values, so a clicked point is one
 
 
 def grid() -> tuple[np.ndarray, np.ndarray]:
@@ -104,7 +145,7 @@ def render(critical_sigma_w2) -> tuple[Settings, list[str]]:
     if critical and not math.isfinite(sw2):
         notes.append(f"{act} has no edge of chaos at σ_b² = {sb2:g}: using the σ_w² slider instead.")
         critical, sw2 = False, SW2.render(slot)
-    elif critical:
+    elif critical and not {CRITICAL.key, widgets.ALL} & widgets.hidden_keys():    # a hidden toggle: no answer here
         slot.caption(f"σ_w² = {sw2:.4g}: the edge of chaos for {act} at σ_b² = {sb2:g}")
     side.subheader("The nets measured against the theory")
     depth, width, weights = DEPTH.render(), WIDTH.render(), WEIGHTS.render()

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from engine import theory
-from lessons.network import settings as network
 from lessons.theory import settings
 from lessons.theory.compute import Net
 from tests.app.pagetest import figures, run_page, same_data, texts, widget
@@ -109,18 +108,40 @@ def test_a_click_on_the_diagram_sets_the_point():
 
 
 def test_the_links_open_this_network_in_the_other_lessons():
+    """LeCun normal with gain g = sqrt(sigma_w2) to the gain slider's 0.01: sigma_w2 = g^2 = 2.1025 for 2.1 (the old
+    link's std option gave 64 x 0.17^2 = 1.85, another point of the diagram); sigma_b = 0.2 for 0.05."""
     at = run_page(PAGE, {"act": "relu", "sw2": "2.1", "sb2": "0.05", "depth": "12", "width": "64", "seed": "4"})
     links = {link.proto.page: parse_qs(link.proto.query_string) for link in at.get("page_link")
              if link.proto.label.startswith("Open in")}
     assert {"activations", "gradients"} <= set(links)
-    std = network.INIT_PARAMS["std"].check(math.sqrt(2.1 / 64))          # the std slider's nearest option
     assert links["activations"] == links["gradients"] == {
-        "act": ["relu"], "depth": ["12"], "width": ["64"], "init": ["normal"], "std": [f"{std:g}"],
+        "act": ["relu"], "depth": ["12"], "width": ["64"], "init": ["lecun_normal"], "gain": ["1.45"],
         "bias_std": ["0.2"], "seed": ["4"]}
-    assert f"σ_w² = n · std² = **{64 * std ** 2:.4g}**" in texts(at) and "σ_b² = **0.04**" in texts(at)
+    assert "σ_w² = g² = **2.1025**" in texts(at) and "σ_b² = **0.04**" in texts(at)
+    assert "There χ₁ = **1.051** and χ₁^L = 1.82 (here 1.05 and 1.8): chaotic, as here" in texts(at)
     other = run_page("pages/activations.py", {k: v[0] for k, v in links["activations"].items()})
     assert not other.exception and not any("adjusted" in w.value for w in other.warning)
-    assert other.dataframe[0].value["n_var_w"].iloc[1] == pytest.approx(64 * std ** 2, rel=0.1)
+    assert other.dataframe[0].value["n_var_w"].iloc[1] == pytest.approx(1.45 ** 2, rel=0.1)
+
+
+@pytest.mark.parametrize("query, gain, sigma_w2", [
+    ({"sw2": "1.04", "sb2": "0"}, "1.02", "g² = **1.0404**"),
+    ({"critical": "true", "sb2": "1e-05"}, "1",
+     "g² = **1** (here 1.04) (the edge of chaos at their σ_b² is σ_w² = 1)")])
+def test_a_link_keeps_the_phase_a_critical_net_is_not_sent_as_ordered(query, gain, sigma_w2):
+    """Critical here (chi1 = 1.0005, and the isometry preset's edge at sigma_b2 = 1e-5): the link's gain keeps it
+    critical there (the old std option 0.06 gave 256 x 0.06^2 = 0.92, chi1 = 0.92: ordered, 0.92^50 = 0.016)."""
+    at = run_page(PAGE, {**SMALL, **query})
+    link = next(link.proto for link in at.get("page_link") if link.proto.label.startswith("Open in"))
+    assert parse_qs(link.query_string)["gain"] == [gain] and parse_qs(link.query_string)["init"] == ["lecun_normal"]
+    assert sigma_w2 in texts(at) and "critical, as here" in texts(at)
+
+
+def test_relu_at_he_links_he_normal_exactly():
+    at = run_page(PAGE, {**SMALL, "act": "relu", "sw2": "2", "sb2": "0"})
+    link = next(link.proto for link in at.get("page_link") if link.proto.label.startswith("Open in"))
+    assert parse_qs(link.query_string)["init"] == ["he_normal"] and parse_qs(link.query_string)["gain"] == ["1"]
+    assert "σ_w² = 2g² = **2**" in texts(at)
 
 
 def test_orthogonal_weights_link_with_a_gain():

@@ -60,6 +60,31 @@ def test_clicking_the_diagram_sets_the_point(server, tab):
     assert not exceptions(page) and not tab.errors, tab.errors
 
 
+def test_a_keyboard_arrow_moves_the_bias_one_round_value(server, tab):
+    """sigma_b^2 is a select slider of round values: one ArrowRight takes 0.05 to 0.06 (the old 1e-5 step: 0.05001)."""
+    page = tab.page
+    open_page(tab, f"{server}/theory?depth=8&width=32")
+    nudge_slider(page, "sb2")
+    assert query(page).get("sb2") == ["0.06"]
+    nudge_slider(page, "sb2", press="ArrowLeft")
+    assert query(page).get("sb2") is None and slider_input(page, "sb2").get_attribute("aria-valuetext") == "0.05"
+    assert not exceptions(page) and not tab.errors, tab.errors
+
+
+def test_a_classroom_link_asks_for_the_phase_first_then_shows_the_page(server, tab):
+    page = tab.page
+    open_page(tab, f"{server}/theory?depth=8&width=32&sw2=0.8&predict=true&hide=sw2&prompt=Which%20phase%3F",
+              ready="[data-testid='stRadio']")
+    assert page.locator(".js-plotly-plot").count() == 0 and page.get_by_text("Question for you").count() == 1
+    options = page.locator("[data-testid='stMainBlockContainer'] [data-testid='stRadioOption']")
+    options.filter(has_text="ordered").click()
+    page.wait_for_selector(".js-plotly-plot")
+    settle(page)
+    assert page.get_by_text("and the numbers agree").count() == 1
+    assert page.locator(".st-key-sw2").count() == 0
+    assert not exceptions(page) and not tab.errors, tab.errors
+
+
 @pytest.mark.parametrize("name, width, height", SIZES, ids=[s[0] for s in SIZES])
 def test_theory_screenshots(server, browser, name, width, height):
     context = browser.new_context(viewport={"width": width, "height": height})

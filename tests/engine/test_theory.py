@@ -130,12 +130,14 @@ def test_relu_c_map_is_the_arc_cosine_kernel(c):
 @pytest.mark.parametrize("sb", [0.0, 0.1])
 def test_relu_closed_forms_and_its_depth_scale(sw, sb):
     """chi1 = sigma_w2 / 2 at every q; q* = sigma_b2 / (1 - sigma_w2 / 2) below 2; c* = 1 always; xi_c =
-    -1 / ln(sigma_w2 / 2) below 2 and inf from 2 on (the bias's share vanishes, the c-map's slope at 1 is 1)."""
+    -1 / ln(sigma_w2 / 2) below 2 with a bias, inf from 2 on (the bias's share vanishes, the c-map's slope at 1 is 1)
+    and inf at every sigma_w2 without a bias (the arc-cosine map, whose slope at 1 is 1)."""
     assert theory.chi1("relu", sw, sb) == sw / 2
     q = theory.q_star("relu", sw, sb)
     if sw < 2:
         assert q == pytest.approx(sb / (1 - sw / 2), abs=1e-15)
-        assert theory.depth_scale("relu", sw, sb) == pytest.approx(-1 / math.log(sw / 2), rel=1e-12)
+        expected = -1 / math.log(sw / 2) if sb > 0 else math.inf
+        assert theory.depth_scale("relu", sw, sb) == pytest.approx(expected, rel=1e-12)
     else:
         assert math.isinf(q) or (math.isnan(q) and sw == 2 and sb == 0)
         assert theory.depth_scale("relu", sw, sb) == math.inf
@@ -147,7 +149,7 @@ def test_degenerate_cases_are_limits_without_warnings():
         warnings.simplefilter("error")
         assert theory.q_star("tanh", 0.5, 0.0) == 0.0                  # the signal dies: q* = 0
         assert theory.chi1("tanh", 0.5, 0.0) == pytest.approx(0.5, rel=1e-12)     # the q -> 0+ limit
-        assert theory.depth_scale("tanh", 0.5, 0.0) == pytest.approx(-1 / math.log(0.5), rel=1e-9)
+        assert theory.depth_scale("tanh", 0.5, 0.0) == math.inf          # no bias: the c-map tends to c' = c
         assert theory.q_star("elu", 3.0, 0.1) == math.inf               # grows without bound
         assert theory.depth_scale("elu", 3.0, 0.1) == math.inf
         assert math.isnan(theory.q_star("linear", 1.0, 0.0))            # every q is a fixed point

@@ -16,6 +16,7 @@ EXPLODED = 1e4                   # mean lambda above this: gradients explode
 ISOMETRY_SPREAD = 0.5            # std of lambda below this: every singular value near 1
 SPREAD = 5.0                     # std of lambda above this: far from isometry
 ISOMETRY_DECADES = 3             # lambda_max / lambda_min of an isometric net below 10^3 (Gaussian: above 10^15)
+NOT_ISOMETRIC_DECADES = 20       # the edge of chaos at q* = 0.57: resolved lambda span 26-28 decades, both weights
 COLLAPSED = 0.999                # ordered: two inputs at c0 = 0.5 correlate above this by layer 20
 DECORRELATED = 0.35              # chaotic: two inputs at c0 = 0.99 correlate below this by layer 40
 
@@ -45,6 +46,10 @@ def test_edge_of_chaos():
     assert mf.trainable_depth > UNLIMITED_DEPTH
     assert mf.q_star == pytest.approx(0.570, abs=1e-3)
     assert theory.jacobian_moments(*setting("edge_of_chaos"), DEPTH).mean == pytest.approx(1.0, abs=1e-4)
+    assert mf.xi_c == math.inf                                                   # not rounding noise of 10^9
+    for init in ("normal", "orthogonal"):                                        # that is not isometry
+        lam = spectrum("edge_of_chaos", init)
+        assert math.log10(lam.max() / lam[lam > lam.max() * 1e-28].min()) > NOT_ISOMETRIC_DECADES
 
 
 def test_ordered_phase():

@@ -113,3 +113,28 @@ def test_moments_latex_squares_a_power_of_ten_in_parentheses(sw):
     for line in theory.jacobian_moments("relu", sw, 0.05, 50, "gaussian").latex():
         assert not re.search(r"\^\{[^{}]*\}\}?\^", line), line
     assert r"\left(6.376\times 10^{8}\right)^2" in theory.jacobian_moments("relu", 3.0, 0.05, 50, "gaussian").latex()[1]
+
+
+def test_relu_zeros_are_a_rank_deficiency_not_rounding():
+    """Units that are off zero rows of D_l: rank(J) <= the fewest active units of any layer, and exactly that many
+    singular values are nonzero (the next ones are 1e-15 of the largest: the SVD's rounding of an exact 0)."""
+    config = mlp("relu", 2.0, 0.0, (128,) * 9)
+    js = theory.jacobian_spectrum(config)                     # at x ~ N(0, I) from seed 0 (q* = any q: q0 = 1)
+    assert js.rank_bound == min(js.active) and 40 < js.rank_bound < 90             # about half of 128 are on
+    sigma = js.singular_values
+    assert sigma[js.rank_bound - 1] > 1e-8 * sigma[0] and (sigma[js.rank_bound:] < 1e-13 * sigma[0]).all()
+    assert js.zeros == 128 - js.rank_bound == int(np.sum(sigma < 1e-13 * sigma[0]))
+    x = np.random.default_rng(0).standard_normal((1, 128))
+    assert np.linalg.matrix_rank(network_jacobian(MLP(config), x)) == js.rank_bound
+    tanh = theory.jacobian_spectrum(mlp("tanh", 1.5, 0.1, (64,) * 5))
+    assert tanh.zeros == 0 and tanh.active == (64,) * 4                              # tanh' > 0: full rank
+
+
+def test_the_spread_of_lambda_scatters_widely_from_draw_to_draw_and_usually_falls_short():
+    """tanh at sigma_w2 = 2, sigma_b2 = 0.05, 50 layers of 256 (the page's default), Gaussian W: over 12 draws the
+    measured std of lambda was 0.23-1.5 x the theory's 86.8, median 0.55; seed 0 (the page's) is the 1.5."""
+    theory_std = theory.jacobian_moments("tanh", 2.0, 0.05, 50, "gaussian").std
+    ratios = np.array([np.std(theory.jacobian_singular_values(mlp("tanh", 2.0, 0.05, (256,) * 51, seed=k),
+                                                              seed=k) ** 2) / theory_std for k in range(12)])
+    assert np.median(ratios) < 0.8 and (ratios < 1).sum() >= 9                     # falling short is usual
+    assert ratios[0] > 1.5 and ratios.max() / ratios.min() > 4                      # an excess is one draw's luck

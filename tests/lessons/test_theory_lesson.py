@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from engine import theory
-from lessons.network import settings as network
 from lessons.network import theory as mean_field
 from lessons.network.settings import NetworkSettings
 from lessons.theory import budget, compute, links, settings, text
@@ -38,12 +37,28 @@ def test_the_trainable_depth_is_six_xi_c_or_six_gradient_scales_where_xi_c_is_in
 
 
 def test_the_links_round_to_the_other_lessons_controls():
-    s = settings.Settings(sigma_w2=2.0, sigma_b2=0.05, width=256)
+    """LeCun (sigma_w2 = g^2) or He (2 g^2) normal, whichever is nearer, with the gain slider's 0.01; sigma_b to 0.1."""
+    s = settings.Settings(sigma_w2=1.5, sigma_b2=0.05, width=256)
     r = links.rounded(s)
-    assert r.params == {"std": network.INIT_PARAMS["std"].check(math.sqrt(2 / 256))} and r.bias_std == 0.2
-    assert r.sigma_w2 == pytest.approx(256 * r.params["std"] ** 2) and r.sigma_b2 == pytest.approx(0.04)
-    ortho = links.rounded(replace(s, weights="orthogonal"))
-    assert ortho.params == {"gain": 1.41} and ortho.sigma_w2 == pytest.approx(1.41**2)
+    assert (r.init, r.gain, r.bias_std) == ("lecun_normal", 1.22, 0.2)         # 1.4884 (He: 2 x 0.87^2 = 1.5138)
+    assert r.sigma_w2 == pytest.approx(1.4884) and r.sigma_b2 == pytest.approx(0.04)
+    assert links.rounded(replace(s, sigma_w2=2.0)) == links.Rounded(2.0, "he_normal", 1.0, 0.2, 2.0, r.sigma_b2)
+    ortho = links.rounded(replace(s, weights="orthogonal", sigma_w2=2.0))
+    assert (ortho.init, ortho.gain) == ("orthogonal", 1.41) and ortho.sigma_w2 == pytest.approx(1.41**2)
+
+
+@pytest.mark.parametrize("sigma_w2", np.round(np.arange(0.1, 5.0, 0.01), 2))
+def test_the_links_reproduce_sigma_w2_to_the_gain_steps_rounding(sigma_w2):
+    """|Delta sigma_w2| / sigma_w2 <= 2 x 0.005 / g (+ rounding): 1% at g = 1, 3.2% at the smallest sigma_w2."""
+    r = links.rounded(settings.Settings(sigma_w2=float(sigma_w2)))
+    k = 2.0 if r.init == "he_normal" else 1.0
+    assert abs(r.sigma_w2 - sigma_w2) / sigma_w2 <= 0.01 / math.sqrt(sigma_w2 / k) + 1e-12
+
+
+def test_a_critical_link_aims_at_the_edge_at_the_rounded_bias():
+    s = settings.Settings(sigma_w2=theory.critical_sigma_w2("tanh", 1e-5), sigma_b2=1e-5, critical=True)
+    r = links.rounded(s)
+    assert r.sigma_b2 == 0 and r.target == pytest.approx(1.0) and r.sigma_w2 == 1.0     # the edge at sigma_b2 = 0
 
 
 def test_numbers_read_as_the_page_writes_them():
