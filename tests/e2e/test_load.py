@@ -3,7 +3,7 @@
 Phase 1: all 12 open a page at once (each browser also pays for loading Streamlit's front end; in a
 class that cost is spread over 12 laptops, here it all lands on this machine's 2 cores).
 Phase 2: all 12 move their depth slider (keyboard) within two seconds: each must see the
-chart of its *own* settings (its heatmap has as many rows as its own depth) within 5 s.
+chart of its *own* settings (its heatmap has as many rows as its own depth) within 10 s.
 Prints what it measured.
 """
 import asyncio
@@ -16,7 +16,8 @@ import pytest
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 USERS = 12
-WAIT_LIMIT_S = 5.0
+WAIT_LIMIT_S = 10.0       # the browsers' own rendering shares the 2 cores: this checks they all work, not speed
+#                           (tests/load measures the server at the protocol level, where the class target lives)
 SPREAD_S = 2.0            # the 12 slider moves land within this window, like a class told "now move it"
 LAPTOP = {"width": 1280, "height": 720}       # a student's laptop screen (also less for 12 tabs to paint)
 FIRST_LOAD_LIMIT_S = 60.0

@@ -41,6 +41,9 @@ def widget_shows(page, key: str, value) -> bool:
     if slider.count():
         texts = [slider.nth(i).get_attribute("aria-valuetext") for i in range(slider.count())]
         return all(_same(t, v) for t, v in zip(texts, values))
+    number = box.locator("input[type='number']")
+    if number.count():
+        return _same(number.first.input_value(), value)
     combo = box.locator("input[role='combobox']")
     if combo.count() and not isinstance(value, list):
         return combo.first.input_value() == value
