@@ -31,7 +31,7 @@ def clip_grad_norm(grads, max_norm: float):
 
     def scale(g):
         g = np.asarray(g)
-        return g * coef if np.issubdtype(g.dtype, np.floating) else g.astype(np.float64) * coef
+        return g * coef if g.dtype.kind == "f" else g.astype(np.float64) * coef
 
     with np.errstate(invalid="ignore"):  # inf * 0 -> nan, as in torch
         if isinstance(grads, Mapping):

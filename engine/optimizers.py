@@ -52,7 +52,7 @@ class Optimizer(ABC):
 
     def _step_one(self, key, p, g):
         p = np.asarray(p)
-        if not np.issubdtype(p.dtype, np.floating):
+        if p.dtype.kind != "f":                          # (a dtype's kind: issubdtype costs 3 us a call)
             p = p.astype(np.float64)
         g = np.asarray(g, dtype=p.dtype)
         if g.shape != p.shape:

@@ -62,5 +62,5 @@ code.panel(s.probe)
 with st.expander("Per-layer numbers (download as CSV)"):
     table = text.table(result)
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button("Download CSV", table.to_csv(index=False), "activations_per_layer.csv", "text/csv",
+    st.download_button("Download CSV", lambda: table.to_csv(index=False), "activations_per_layer.csv", "text/csv",
                        key="download_csv")

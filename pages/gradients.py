@@ -63,5 +63,5 @@ code.panel(s.probe)
 with st.expander("Per-layer numbers (download as CSV)"):
     table = text.table(result.stats)
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button("Download CSV", table.to_csv(index=False), "gradients_per_layer.csv", "text/csv",
+    st.download_button("Download CSV", lambda: table.to_csv(index=False), "gradients_per_layer.csv", "text/csv",
                        key="download_csv")

@@ -35,7 +35,7 @@ right.dataframe(figures.stats_table(summary, d), width="stretch",
 right.caption(f"W is {s.fan_in} × {s.fan_out}, drawn with seed {s.seed} in float32. "
               + text.std_error_text(d, summary["n"])
               + (f" {summary['outside']:,} weights fall outside the plotted range." if summary["outside"] else ""))
-right.download_button("Download the histogram (CSV)", text.histogram_csv(summary), "init_weights_histogram.csv",
+right.download_button("Download the histogram (CSV)", lambda: text.histogram_csv(summary), "init_weights_histogram.csv",
                       "text/csv", key="download_csv")
 
 st.subheader("3 · How σ follows fan_in")

@@ -49,8 +49,8 @@ plain = ("learning", "distance", "momentum")          # these as 4 digits, losse
 st.dataframe(table, hide_index=True, width="stretch", column_config={
     col: st.column_config.NumberColumn(format="%.4g" if col.startswith(plain) else "%.3e")
     for col in table.columns if col.startswith(("final", *plain))})
-st.download_button("Download the loss per step (CSV)", text.loss_csv(runs), "race_loss_per_step.csv", "text/csv",
-                   key="download_csv")
+st.download_button("Download the loss per step (CSV)", lambda: text.loss_csv(runs),     # made on click
+                   "race_loss_per_step.csv", "text/csv", key="download_csv")
 
 code.panel(s, used)
 

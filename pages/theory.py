@@ -61,4 +61,4 @@ code.panel(s, correlation.q0)
 with st.expander("Every number on this page (download as CSV)"):
     table = text.table(mf, s.depth, limit, spectra, correlation, streams)
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button("Download CSV", table.to_csv(index=False), "theory.csv", "text/csv", key="download_csv")
+    st.download_button("Download CSV", lambda: table.to_csv(index=False), "theory.csv", "text/csv", key="download_csv")

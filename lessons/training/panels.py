@@ -99,5 +99,5 @@ def numbers(trained, found, labels) -> None:
     histories = [t.history for t in trained]
     with st.expander("The numbers (summary, and every step as CSV)"):
         st.dataframe(text.summary(histories, found, labels), hide_index=True, width="stretch")
-        st.download_button("Download every step (CSV)", text.steps_csv(histories, labels), "training_per_step.csv",
-                           "text/csv", key="download_csv")
+        st.download_button("Download every step (CSV)", lambda: text.steps_csv(histories, labels),   # on click
+                           "training_per_step.csv", "text/csv", key="download_csv")
