@@ -17,7 +17,7 @@ from tests.load.procstat import cpu_seconds, rss_mb
 
 pytestmark = pytest.mark.load
 
-ONE_SERVER = 10           # students one process serves within the target (measured: 12-15 on 2 cores)
+ONE_SERVER = 15           # students one process serves within the target (measured: up to 20 on 2 cores)
 CLASS = 30                # students two replicas on one 2-core machine serve within the target
 
 
@@ -53,11 +53,12 @@ def _upstream(url: str, route: str) -> str:
 
 
 def test_two_replicas_behind_nginx_serve_a_class_of_30(front, capsys):
-    """Every student gets its own charts, on one replica, both replicas used; the time target is reported.
+    """Every student gets its own charts, on one replica, both replicas used, within the class's target.
 
-    Issue 11's target for 30 (median < 1 s, p90 < 2 s) is met on a quiet 2-core machine only at the edge (p90
-    about 2 s measured): a miss is an xfail with the figures, not a failure, until the lessons' cost per new
-    setting comes down (see the README's class section). Failures and wrong charts fail the test.
+    Measured on a quiet 2-core machine: median 0.30-0.34 s, p90 0.8-1.1 s, about half the target (median < 1 s,
+    p90 < 2 s), though one run in several reaches p90 1.6 s; 40 students miss it (p90 about 2.1 s). A time miss
+    is measured once more with a fresh class (a shared CI machine's neighbour can take a core for a while); two
+    misses fail, and so does any failure or wrong chart. See the README's class section.
     """
     with capsys.disabled():
         print(f"\nprotocol load test: {CLASS} students through nginx, two replicas on one machine")
@@ -70,6 +71,8 @@ def test_two_replicas_behind_nginx_serve_a_class_of_30(front, capsys):
     assert len(spread) == 2, f"sessions spread over both replicas: {spread}"
     for r in results[:8]:                        # the same cookie keeps every later request on that replica
         assert {_upstream(front.url, f"student-2-{r.student}") for _ in range(3)} == r.upstreams
-    if not (summary.change[0] < TARGET["median"] and summary.change[1] < TARGET["p90"]):
-        pytest.xfail(f"{CLASS} students: setting change median {summary.change[0]:.2f} s, p90 {summary.change[1]:.2f}"
-                     f" s; target median < {TARGET['median']:g} s, p90 < {TARGET['p90']:g} s")
+    if not summary.meets_target and not summary.failures and not summary.wrong:
+        with capsys.disabled():
+            print("  missed the time target: the class once more")
+            summary, _ = _run(front, CLASS, seed=3, routes=True)
+    _meets_target(summary)
