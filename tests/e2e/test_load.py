@@ -7,13 +7,13 @@ chart of its *own* settings (its heatmap has as many rows as its own depth) with
 Prints what it measured.
 """
 import asyncio
-import concurrent.futures
 import statistics
 import time
 
 import pytest
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.load.protocol import run_in_thread
 
 USERS = 12
 WAIT_LIMIT_S = 10.0       # the browsers' own rendering shares the 2 cores: this checks they all work, not speed
@@ -106,9 +106,7 @@ async def classroom(base: str) -> list[dict]:
 
 @pytest.mark.load
 def test_twelve_users_at_once(server, capsys):
-    # The session's sync Playwright keeps an event loop in this thread: run the async classroom in its own.
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        results = pool.submit(asyncio.run, classroom(server)).result()
+    results = run_in_thread(classroom(server))
     loads, changes = [r["load"] for r in results], [r["change"] for r in results]
     with capsys.disabled():                              # the figures show in every run, passed or not
         report(results, loads, changes)

@@ -10,7 +10,6 @@ the largest size that met the target (median setting change < 1 s, p90 < 2 s, no
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import tempfile
 from pathlib import Path
@@ -18,13 +17,14 @@ from pathlib import Path
 from deploy.serve import serve
 from tests.load.classroom import Summary, classroom
 from tests.load.conftest import free_ports, warm
+from tests.load.protocol import run_in_thread
 
 
 def ramp(url: str, sizes: list[int], routes: bool) -> int:
     """Run a class of each size in turn (until one misses the target); returns the largest that met it."""
     best = 0
     for seed, size in enumerate(sizes, start=10):
-        summary = Summary.of(asyncio.run(classroom(url, size, seed=seed, routes=routes)))
+        summary = Summary.of(run_in_thread(classroom(url, size, seed=seed, routes=routes)))
         print("\n".join(summary.lines()), flush=True)
         if not summary.meets_target:
             break

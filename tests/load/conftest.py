@@ -7,7 +7,6 @@ visit does before the class arrives. Logs go to test-artifacts/.
 """
 from __future__ import annotations
 
-import asyncio
 import socket
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ import pytest
 
 from deploy.serve import ROOT, start_nginx, start_replicas
 from tests.load.classroom import LESSONS
-from tests.load.protocol import Session, page_url
+from tests.load.protocol import Session, page_url, run_in_thread
 
 ARTIFACTS = ROOT / "test-artifacts"          # git-ignored: the servers' and nginx's logs
 
@@ -46,7 +45,7 @@ async def _warm(url: str) -> None:
 
 def warm(url: str) -> None:
     """Open the home page and every lesson once, as the teacher does before the class."""
-    asyncio.run(_warm(url))
+    run_in_thread(_warm(url))
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ import asyncio
 import base64
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlparse
 
@@ -28,6 +29,12 @@ from websockets.asyncio.client import connect
 FINISHED = ForwardMsg.ScriptFinishedStatus
 DONE = (FINISHED.FINISHED_SUCCESSFULLY, FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 ROUTE_COOKIE = "lab_route"        # the cookie the nginx front hashes for sticky sessions (deploy/nginx.conf)
+
+
+def run_in_thread(coroutine):
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class ProtocolError(RuntimeError):

@@ -6,7 +6,6 @@ under 2 s, no failure, no wrong chart. One Streamlit process computes on about o
 2-core machine serves a class of 30 with two replicas (`make serve REPLICAS=2`); one process alone holds
 ONE_SERVER students. The figures are printed in every run; `python -m tests.load` ramps the class size.
 """
-import asyncio
 import urllib.request
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from deploy.nginx import COOKIE
 from tests.load.classroom import TARGET, Summary, classroom
 from tests.load.procstat import cpu_seconds, rss_mb
+from tests.load.protocol import run_in_thread
 
 pytestmark = pytest.mark.load
 
@@ -23,7 +23,7 @@ CLASS = 30                # students two replicas on one 2-core machine serve wi
 
 def _run(server, students: int, seed: int, routes: bool) -> tuple[Summary, list]:
     cpu = sum(cpu_seconds(pid) for pid in server.pids)
-    results = asyncio.run(classroom(server.url, students, seed=seed, routes=routes))
+    results = run_in_thread(classroom(server.url, students, seed=seed, routes=routes))
     summary = Summary.of(results)
     cpu = sum(cpu_seconds(pid) for pid in server.pids) - cpu
     memory = ", ".join(f"{rss_mb(pid):.0f}" for pid in server.pids)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.load.classroom import LESSONS
-from tests.load.protocol import Session, page_url
+from tests.load.protocol import Session, page_url, run_in_thread
 
 pytestmark = pytest.mark.load
 
@@ -30,7 +30,7 @@ async def _scenario(url: str) -> tuple:
 
 
 def test_a_clear_cache_from_one_session_leaves_the_others_working(app_server):
-    lesson, before, after, changed, fresh = asyncio.run(_scenario(app_server.url))
+    lesson, before, after, changed, fresh = run_in_thread(_scenario(app_server.url))
     for run in (before, after, changed, fresh):
         assert not run.errors, run.errors
     assert lesson.shows(after, lesson.value(7, 0)) and lesson.shows(changed, lesson.value(7, 1))

@@ -1,10 +1,9 @@
 """The race's EMA panel is an st.fragment: its beta slider reruns the panel alone (not the race and its ~0.3-0.7
 MB animation), and the address still gets the value (ui.widgets.keep_in_url), which a later full run keeps."""
-import asyncio
 
 import pytest
 
-from tests.load.protocol import FINISHED, Session, page_url
+from tests.load.protocol import FINISHED, Session, page_url, run_in_thread
 
 pytestmark = pytest.mark.load
 
@@ -18,7 +17,7 @@ async def _scenario(url: str) -> tuple:
 
 
 def test_the_ema_slider_reruns_only_its_panel_and_keeps_the_url(app_server):
-    first, panel, full = asyncio.run(_scenario(app_server.url))
+    first, panel, full = run_in_thread(_scenario(app_server.url))
     assert not (first.errors or panel.errors or full.errors)
     assert panel.status == FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
     assert len(panel.charts) == 1 and "0.95" in panel.charts[0], "only the EMA chart, drawn for beta 0.95"

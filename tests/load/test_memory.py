@@ -14,7 +14,7 @@ import pytest
 
 from tests.load.classroom import LESSONS
 from tests.load.procstat import rss_mb
-from tests.load.protocol import Session, page_url
+from tests.load.protocol import Session, page_url, run_in_thread
 
 pytestmark = pytest.mark.load
 
@@ -59,7 +59,7 @@ async def _curve(url: str, pid: int) -> tuple[list, list]:
 
 def test_memory_levels_off_over_many_settings(app_server, capsys):
     (pid,) = app_server.pids
-    curve, errors = asyncio.run(_curve(app_server.url, pid))
+    curve, errors = run_in_thread(_curve(app_server.url, pid))
     with capsys.disabled():
         steps = [k * ROUND * len(LESSONS) for k in range(len(curve))]
         print(f"\nserver RSS over {SETTINGS * len(LESSONS)} different settings: "
