@@ -16,6 +16,7 @@ from types import MappingProxyType
 import numpy as np
 
 from engine import activations, tex
+from engine import theory_edge as _edge
 from engine import theory_jacobian as _jac
 from engine import theory_meanfield as _mf
 from engine import theory_network as _net
@@ -116,13 +117,32 @@ def gradient_scale(chi1):
 
 
 def critical_sigma_w2(activation: str, sigma_b2: float) -> float:
-    """The sigma_w2 with chi1 = 1 (the edge of chaos) at this sigma_b2; nan where there is none."""
-    return float(_mf.critical_sigma_w2(_phi(activation), _number("sigma_b2", sigma_b2)))
+    """The sigma_w2 with chi1 = 1 (the edge of chaos) at this sigma_b2; nan where there is none (see chi1_jump)."""
+    return float(_edge.phase_boundary(_phi(activation), _number("sigma_b2", sigma_b2)).edge)
 
 
 def critical_line(activation: str, sigma_b2_grid) -> np.ndarray:
     """critical_sigma_w2 at every sigma_b2 of the grid, in one vectorized solve."""
-    return _mf.critical_sigma_w2(_phi(activation), _grid("sigma_b2_grid", sigma_b2_grid))
+    return _edge.phase_boundary(_phi(activation), _grid("sigma_b2_grid", sigma_b2_grid)).edge
+
+
+@dataclass(frozen=True)
+class Jump:
+    """chi1 jumps over 1 at sigma_w2 (gelu, swish at a small sigma_b2): q* reached from q = 1 jumps from q_below to
+    q_above and chi1 from chi1_below to chi1_above, so no sigma_w2 is on the edge of chaos (engine.theory_edge)."""
+    sigma_w2: float
+    chi1_below: float
+    chi1_above: float
+    q_below: float
+    q_above: float
+
+
+def chi1_jump(activation: str, sigma_b2: float) -> Jump | None:
+    """Where chi1 jumps over 1 at this sigma_b2 instead of passing it; None where it passes 1 (or never reaches it)."""
+    b = _edge.phase_boundary(_phi(activation), _number("sigma_b2", sigma_b2))
+    if np.isnan(b.jump):
+        return None
+    return Jump(float(b.jump), float(b.chi1_below), float(b.chi1_above), float(b.q_below), float(b.q_above))
 
 
 def predicted_q(activation: str, sigma_w2: float, sigma_b2: float, q0: float, depth: int) -> np.ndarray:
@@ -221,7 +241,8 @@ class PhaseDiagram:
     chi1: np.ndarray
     c_star: np.ndarray
     xi_c: np.ndarray
-    critical: np.ndarray      # (len(sigma_b2),): the edge of chaos, sigma_w2 with chi1 = 1
+    critical: np.ndarray      # (len(sigma_b2),): the edge of chaos, sigma_w2 with chi1 = 1 (nan where none)
+    jump: np.ndarray          # (len(sigma_b2),): sigma_w2 where chi1 jumps over 1 instead (nan elsewhere)
 
 
 def phase_diagram(activation: str, sigma_w2_grid, sigma_b2_grid) -> PhaseDiagram:
@@ -232,7 +253,8 @@ def phase_diagram(activation: str, sigma_w2_grid, sigma_b2_grid) -> PhaseDiagram
     qs = _mf.q_star(phi, W, B)
     chi = _mf.chi1(phi, W, qs) * np.ones(W.shape)
     c, chi_c = _mf.correlation_fixed_point(phi, W, qs, chi)
-    return PhaseDiagram(activation, sw, sb, qs, chi, c, _mf.depth_scale(chi_c), _mf.critical_sigma_w2(phi, sb))
+    edge = _edge.phase_boundary(phi, sb)
+    return PhaseDiagram(activation, sw, sb, qs, chi, c, _mf.depth_scale(chi_c), edge.edge, edge.jump)
 
 
 def jacobian_moments(activation: str, sigma_w2: float, sigma_b2: float, depth: int,

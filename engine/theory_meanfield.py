@@ -189,7 +189,8 @@ def critical_sigma_w2(phi, sb) -> np.ndarray:
     """sigma_w2 with chi1 = 1: 1 / E[phi'(z)^2] for a homogeneous phi; else, from the two conditions
     q = sigma_w2 E[phi(sqrt(q) z)^2] + sigma_b2 and sigma_w2 E[phi'(sqrt(q) z)^2] = 1, the root q_c of
     F(q) = q - E[phi^2] / E[phi'^2] - sigma_b2 (F(0) = -sigma_b2), then sigma_w2 = 1 / E[phi'(sqrt(q_c) z)^2].
-    nan where F has no root below Q_HUGE (no edge of chaos)."""
+    nan where F has no root below Q_HUGE (no edge of chaos). q_c is a fixed point, but not always the one reached
+    from q = 1: engine.theory_edge checks that chi1 there is 1 (for gelu and swish at a small sigma_b2 it is not)."""
     sb = np.asarray(sb, dtype=np.float64)
     if phi.name in HOMOGENEOUS:
         return np.full(sb.shape, 1 / homogeneous_constants(phi)[1])

@@ -9,7 +9,7 @@ from ui.show import notes, show, verdict_box
 
 st.title("Theory — order, chaos and depth")
 st.markdown(text.INTRO)
-s, budget_notes = settings.render(compute.critical_sigma_w2)
+s, budget_notes = settings.render(compute.critical_sigma_w2, text.no_edge)
 notes(budget_notes)
 presets.show_for("pages/theory.py", settings.CONTROLS)
 classroom.apply()
@@ -21,6 +21,9 @@ predict.gate(text.PREDICT_QUESTION, text.PREDICT_OPTIONS, mf.phase, s)
 verdict_box(text.verdict(mf, s.depth, limit))
 show(charts.phase_diagram(s), key=settings.DIAGRAM_KEY, on_select=settings.on_click, selection_mode="points")
 st.caption(f":material/touch_app: {text.CLICK_HINT}")
+jump = text.jump_note(compute.diagram(s.activation))
+if jump:
+    st.info(jump, icon=":material/lightbulb:")
 for column, (label, value, help_text) in zip(st.columns(4), text.metrics(mf, s.depth, limit)):
     column.metric(label, value, help=help_text)
 st.markdown(text.notice(mf, s.depth, limit))

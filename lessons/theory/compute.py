@@ -29,6 +29,11 @@ def critical_sigma_w2(activation: str, sigma_b2: float) -> float:
 
 
 @cached
+def chi1_jump(activation: str, sigma_b2: float) -> theory.Jump | None:
+    return theory.chi1_jump(activation, sigma_b2)
+
+
+@cached
 def diagram(activation: str) -> theory.PhaseDiagram:
     """chi1, xi_c, q*, c* and the critical line over the sliders' grid."""
     return theory.phase_diagram(activation, *grid())

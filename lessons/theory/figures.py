@@ -43,6 +43,9 @@ def phase_diagram(pd, mf, depth: int, limit) -> go.Figure:
             line=dict(color="rgba(60, 60, 60, 0.7)", width=1, dash="dot")))
     fig.add_trace(go.Scatter(x=pd.critical, y=pd.sigma_b2, mode="lines", name="edge of chaos: χ₁ = 1",
                              line=dict(color="black", width=3), hoverinfo="skip"))
+    if np.isfinite(pd.jump).any():     # gelu, swish at a small sigma_b2 (engine.theory_edge)
+        fig.add_trace(go.Scatter(x=pd.jump, y=pd.sigma_b2, mode="lines", name="χ₁ jumps over 1 (no edge)",
+                                 line=dict(color="black", width=3, dash="dash"), hoverinfo="skip"))
     _click_grid(fig, pd)
     fig.add_trace(go.Scatter(
         x=[mf.sigma_w2], y=[mf.sigma_b2], mode="markers", name="your network", cliponaxis=False,   # whole on an edge

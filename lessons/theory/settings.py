@@ -131,10 +131,11 @@ def on_click() -> None:
     apply_selection(st.session_state, st.session_state.get(DIAGRAM_KEY))
 
 
-def render(critical_sigma_w2) -> tuple[Settings, list[str]]:
+def render(critical_sigma_w2, no_edge) -> tuple[Settings, list[str]]:
     """Check the link, draw the sidebar, fit the work budget; returns the settings used and notes.
 
-    critical_sigma_w2(activation, sigma_b2): the edge of chaos (compute's cached engine call).
+    critical_sigma_w2(activation, sigma_b2): the edge of chaos (compute's cached engine call); no_edge(activation,
+    sigma_b2): the words for a sigma_b2 without one (text.no_edge).
     """
     widgets.show_notices(widgets.start(PAGE, CONTROLS))
     side, notes = st.sidebar, []
@@ -143,7 +144,7 @@ def render(critical_sigma_w2) -> tuple[Settings, list[str]]:
     sb2, critical = SB2.render(), CRITICAL.render()
     sw2 = critical_sigma_w2(act, sb2) if critical else SW2.render(slot)
     if critical and not math.isfinite(sw2):
-        notes.append(f"{act} has no edge of chaos at σ_b² = {sb2:g}: using the σ_w² slider instead.")
+        notes.append(f"{no_edge(act, sb2)} Using the σ_w² slider instead.")
         critical, sw2 = False, SW2.render(slot)
     elif critical and not {CRITICAL.key, widgets.ALL} & widgets.hidden_keys():    # a hidden toggle: no answer here
         slot.caption(f"σ_w² = {sw2:.4g}: the edge of chaos for {act} at σ_b² = {sb2:g}")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 
 from engine.theory_meanfield import HOMOGENEOUS
 from engine.verdict import Kind, Verdict
+from lessons.theory import compute
 from lessons.theory.links import NAMES
 
 INTRO = ("A wide random net at initialization maps two numbers from layer to layer: the variance q of its "
@@ -98,6 +100,35 @@ def relu_note(mf, depth: int) -> str | None:
             "That does not make every σ_w² trainable: gradients change by χ₁ per layer, here "
             f"χ₁^L = {number(mf.chi1)}^{depth} = **{number(growth)}**. Wherever ξ_c = ∞ off the edge the gradients, "
             "not the correlations, set the limit (6 / |ln χ₁|).")
+
+
+SLOPE_HALF = ("gelu", "swish")     # phi(x) = x * (a gate that is 1/2 at 0): slope 1/2 near 0, relu-like far out
+
+
+def no_edge(activation: str, sigma_b2: float) -> str:
+    """Why the edge-of-chaos toggle finds no sigma_w2 at this sigma_b2: where chi1 jumps over 1, by how much."""
+    j = compute.chi1_jump(activation, sigma_b2)
+    if j is None:
+        return f"{activation} has no edge of chaos at σ_b² = {sigma_b2:g}."
+    return (f"{activation} has no edge of chaos at σ_b² = {sigma_b2:g}: at σ_w² ≈ {j.sigma_w2:.3g} the variance q* "
+            f"reached from q = 1 jumps from {number(j.q_below)} to {number(j.q_above)}, and χ₁ jumps over 1, from "
+            f"{number(j.chi1_below)} to {number(j.chi1_above)} (the dashed line on the phase diagram).")
+
+
+def jump_note(pd) -> str | None:
+    """For a diagram whose boundary between order and chaos is partly a jump (pd.jump finite): what the dashed line
+    is and why there is no edge of chaos there."""
+    rows = np.flatnonzero(np.isfinite(pd.jump))
+    if rows.size == 0:
+        return None
+    act, top = pd.activation, float(pd.sigma_b2[rows[-1]])
+    why = (f"{act} is linear with slope ½ near 0 and ReLU-like far out, so the variance map has a small stable fixed "
+           "point with an unstable one above it. " if act in SLOPE_HALF else "")
+    return (f"**A surprise of {act}: a cliff, not an edge.** Up to σ_b² ≈ {top:g} (the dashed line) χ₁ never equals "
+            f"1. {why}As σ_w² crosses the dashed line, the variance q* reached from q = 1 jumps from a small value to "
+            "a far larger one (to ∞ without a bias) and χ₁ jumps from below 1 to above it. There no σ_w² is critical: "
+            "hover over the diagram on both sides of the line to see the jump. Where the jump falls depends on where "
+            "q starts: the diagram starts every net at q = 1.")
 
 
 def notice(mf, depth: int, limit: float) -> str:

@@ -196,3 +196,21 @@ def test_a_finite_width_gap_is_said_in_words():
     at = run_page("pages/activations.py", {"act": "relu", "init": "he_normal", "depth": "30", "width": "16"})
     note = next(c.value for c in at.caption if "mean-field line" in c.value)
     assert "× the prediction" in note and "16-wide layer" in note
+
+
+def test_gelu_without_a_bias_has_no_edge_and_the_page_says_where_chi1_jumps():
+    """The edge-of-chaos toggle falls back to the slider with the jump's numbers; the diagram draws the jump dashed
+    and the note explains it (engine.theory_edge)."""
+    at = run_page(PAGE, {**SMALL, "act": "gelu", "critical": "true", "sb2": "0"})
+    assert not at.exception
+    j = theory.chi1_jump("gelu", 0.0)
+    said = texts(at)
+    assert f"gelu has no edge of chaos at σ_b² = 0: at σ_w² ≈ {j.sigma_w2:.3g}" in said
+    assert "χ₁ jumps over 1, from 0.588 to 1.18" in said and "a cliff, not an edge" in said
+    assert "critical" not in at.query_params                           # the URL says what is used
+    dashed = next(t for t in figures(at)[0]["data"] if t.get("name") == "χ₁ jumps over 1 (no edge)")
+    rows = [y for x, y in zip(dashed["x"], dashed["y"]) if x is not None and math.isfinite(x)]
+    assert rows and rows[0] == 0 and max(rows) < 0.2                   # the small sigma_b2 only
+    tanh = run_page(PAGE, SMALL)
+    assert all(t.get("name") != "χ₁ jumps over 1 (no edge)" for t in figures(tanh)[0]["data"])
+    assert "a cliff, not an edge" not in texts(tanh)
