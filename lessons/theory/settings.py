@@ -146,8 +146,10 @@ def render(critical_sigma_w2, no_edge) -> tuple[Settings, list[str]]:
     if critical and not math.isfinite(sw2):
         notes.append(f"{no_edge(act, sb2)} Using the σ_w² slider instead.")
         critical, sw2 = False, SW2.render(slot)
-    elif critical and not {CRITICAL.key, widgets.ALL} & widgets.hidden_keys():    # a hidden toggle: no answer here
+    elif critical and not {CRITICAL.key, widgets.ALL} & widgets.hidden_keys():
         slot.caption(f"σ_w² = {sw2:.4g}: the edge of chaos for {act} at σ_b² = {sb2:g}")
+    elif critical:           # hidden by a classroom link: its set-up line gives the number, not "edge of chaos = on"
+        st.session_state[widgets.SHOWN][CRITICAL.key] = (SW2.label, round(sw2, 4), True)
     side.subheader("The nets measured against the theory")
     depth, width, weights = DEPTH.render(), WIDTH.render(), WEIGHTS.render()
     c0, seed = C0.render(), SEED.render()

@@ -125,3 +125,12 @@ def test_the_share_panel_and_the_network_as_code():
     compile(script, "script.py", "exec")
     assert "Download the PyTorch script" in [b.label for b in at.download_button]
     assert math.isfinite(theory.q_star("tanh", 2.0, 0.05))
+
+
+def test_a_hidden_edge_of_chaos_toggle_is_set_up_as_a_number_not_as_the_answer():
+    """Predicting "ordered, critical or chaotic?", a student must not read "edge of chaos = on" in the set-up line:
+    it gives sigma_w2 instead, which the student can place on the diagram."""
+    at = page({**SMALL, "hide": ["critical"], "predict": "true", "critical": "true", "sb2": "0.05"})
+    line = next(c.value for c in at.caption if c.value.startswith("Set up for you"))
+    assert f"σ_w² = n · Var(w) = {theory.critical_sigma_w2('tanh', 0.05):.4g}" in line
+    assert "edge of chaos" not in line and "the edge of chaos for" not in texts(at)
