@@ -36,6 +36,7 @@ from ui.controls import (  # noqa: F401  (the controls, re-exported: pages and l
 )
 
 STORE, PAGE_KEY, WRITTEN = "_lab_values", "_lab_page", "_lab_written"    # session-state bookkeeping
+DRAWN = "_lab_drawn"       # {page: {key: widget value}} at the end of the page's last run (see `source`)
 
 
 def _url() -> dict[str, list[str]]:
@@ -46,7 +47,10 @@ def source(page: str, reserved=RESERVED) -> bool:
     """Call once per run, before any widget: True when this run's values come from the link.
 
     That is when the student arrives on the page with settings in the link, or the address changed under
-    a page already open (the back button, an edited link). reserved: URL keys that are not settings.
+    a page already open (the back or forward button) while no widget moved. When a widget moved, this run is
+    the student's move and the widgets win: the address the browser sends can lag what the last run wrote (a
+    quick second move is sent before the browser has applied the first one's address), and taking that for a
+    new link would undo the move. reserved: URL keys that are not settings.
     """
     state = st.session_state
     url = _url()
@@ -55,7 +59,9 @@ def source(page: str, reserved=RESERVED) -> bool:
     state[SHOWN] = {}                           # the controls this run renders record themselves here
     if arrival:
         return any(k not in reserved for k in url)
-    return url != state.get(WRITTEN, {}).get(page)
+    drawn = state.get(DRAWN, {}).get(page, {})
+    moved = any(k in state and state[k] != v for k, v in drawn.items())
+    return not moved and url != state.get(WRITTEN, {}).get(page)
 
 
 def seed(from_link: bool, controls) -> list[str]:
@@ -103,6 +109,7 @@ def finish(page: str, used: dict, controls, reserved=RESERVED) -> None:
     if url != query:
         st.query_params.from_dict(query)
     st.session_state.setdefault(WRITTEN, {})[page] = query
+    st.session_state.setdefault(DRAWN, {})[page] = {c.key: st.session_state.get(c.key) for c in controls}
     store = st.session_state.setdefault(STORE, {})
     for k, v in used.items():
         if k in changed:
@@ -126,6 +133,7 @@ def keep_in_url(page: str, control, value) -> None:
         else:
             st.query_params[control.key] = want
     st.session_state.setdefault(WRITTEN, {})[page] = _url()
+    st.session_state.setdefault(DRAWN, {}).setdefault(page, {})[control.key] = value
     store = st.session_state.setdefault(STORE, {})
     if want is None:
         store.pop(control.key, None)

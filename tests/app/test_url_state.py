@@ -107,3 +107,26 @@ def test_moving_between_lessons_with_a_large_seed_does_not_crash():
                  "pages/theory.py", "pages/training.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
+
+
+def test_a_quick_second_move_wins_over_the_address_the_browser_has_not_caught_up_with():
+    """Two quick moves: the second reaches the server with the address from before the first one's (the browser had
+    not applied it yet). That lagging address is not a new link: the move stands, and the address follows it."""
+    at = run_page(PAGES["activations"], {"width": "32"})
+    before = dict(at.query_params)
+    widget(at, "depth").set_value(12).run()
+    assert at.query_params["depth"] == "12"
+    at.query_params.clear()
+    at.query_params.update(before)                      # the browser still shows the address before the first move
+    widget(at, "depth").set_value(11).run()
+    assert widget(at, "depth").value == 11 and at.query_params["depth"] == "11"
+
+
+def test_the_back_button_still_restores_the_previous_settings():
+    """No widget moved and the address changed (back, forward): the address wins."""
+    at = run_page(PAGES["activations"], {"width": "32"})
+    widget(at, "depth").set_value(12).run()
+    widget(at, "depth").set_value(11).run()
+    at.query_params["depth"] = "12"                     # back
+    at.run()
+    assert widget(at, "depth").value == 12 and at.query_params["depth"] == "12"
