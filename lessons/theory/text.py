@@ -122,9 +122,10 @@ def jump_note(pd) -> str | None:
     if rows.size == 0:
         return None
     act, top = pd.activation, float(pd.sigma_b2[rows[-1]])
-    why = (f"{act} is linear with slope ½ near 0 and ReLU-like far out, so the variance map has a small stable fixed "
-           "point with an unstable one above it. " if act in SLOPE_HALF else "")
-    return (f"**A surprise of {act}: a cliff, not an edge.** Up to σ_b² ≈ {top:g} (the dashed line) χ₁ never equals "
+    where = "At every σ_b² shown" if rows[-1] == len(pd.sigma_b2) - 1 else f"Up to σ_b² ≈ {top:g}"
+    why = (f"The {act} unit is linear with slope ½ near 0 and ReLU-like far out, so the variance map has a small "
+           "stable fixed point with an unstable one above it. " if act in SLOPE_HALF else "")
+    return (f"**A surprise of {act}: a cliff, not an edge.** {where} (the dashed line) χ₁ never equals "
             f"1. {why}As σ_w² crosses the dashed line, the variance q* reached from q = 1 jumps from a small value to "
             "a far larger one (to ∞ without a bias) and χ₁ jumps from below 1 to above it. There no σ_w² is critical: "
             "hover over the diagram on both sides of the line to see the jump. Where the jump falls depends on where "

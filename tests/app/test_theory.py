@@ -214,3 +214,11 @@ def test_gelu_without_a_bias_has_no_edge_and_the_page_says_where_chi1_jumps():
     tanh = run_page(PAGE, SMALL)
     assert all(t.get("name") != "χ₁ jumps over 1 (no edge)" for t in figures(tanh)[0]["data"])
     assert "a cliff, not an edge" not in texts(tanh)
+
+
+def test_swish_jumps_over_the_whole_diagram_and_the_note_says_so():
+    at = run_page(PAGE, {**SMALL, "act": "swish", "sb2": "0.1"})
+    d = figures(at)[0]
+    dashed = next(t for t in d["data"] if t.get("name") == "χ₁ jumps over 1 (no edge)")
+    assert all(x is not None and math.isfinite(x) for x in dashed["x"])       # no sigma_b2 up to 0.5 has an edge
+    assert "At every σ_b² shown (the dashed line) χ₁ never equals 1. The swish unit is linear" in texts(at)
