@@ -4,6 +4,7 @@ screenshots at a laptop's and a phone's size for review."""
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.browser import (
     chart_fingerprint,
@@ -81,8 +82,15 @@ def test_the_comparison_run_shows(server, tab):
     combo = page.locator(".st-key-cmp_bn input[role='combobox']")
     if not combo.is_visible():
         page.locator("[data-testid='stSidebar'] summary").filter(has_text="Compare with a second run").click()
-    combo.click()
-    page.get_by_role("option", name="on", exact=True).click()
+    option = page.get_by_role("option", name="on", exact=True)
+    for _ in range(3):                # a click while the expander still opens can leave the list shut: again
+        combo.click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    option.click()
     time.sleep(0.5)
     settle(page)
     assert query(page).get("cmp_bn") == ["on"]
