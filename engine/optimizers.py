@@ -11,7 +11,6 @@ and "nesterov" are SGD presets (momentum=0.9, and nesterov=True).
 from __future__ import annotations
 
 import math
-import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from types import MappingProxyType
 import numpy as np
 
 from engine.clipping import clip_grad_norm, grad_norm  # noqa: F401  (part of this module's API)
+from engine.optimizer_checks import validate
 from engine.tex import num
 
 
@@ -38,7 +38,7 @@ class Optimizer(ABC):
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self.hyper["lr"] = _validate("lr", value)
+        self.hyper["lr"] = validate("lr", value)
 
     def step(self, params, grads):
         """Return the updated params (same kind as given: ndarray or dict); inputs are not mutated."""
@@ -262,34 +262,6 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
     "adamw": _spec(AdamW, {**_ADAM, "weight_decay": 1e-2}, "Adam with decoupled weight decay"),
 }
 
-_BOOLS = {"nesterov", "centered", "bias_correction"}
-_UPPER = {"dampening": (1.0, True), "alpha": (1.0, True), "betas": (1.0, False)}  # (bound, inclusive)
-
-
-def _real(key, value):
-    """A finite float >= 0, below the key's upper bound if it has one; ValueError otherwise."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{key} must be a real number, got {value!r}")
-    value = float(value)
-    upper, inclusive = _UPPER.get(key.split("[")[0], (math.inf, True))
-    if not (math.isfinite(value) and value >= 0.0 and (value <= upper if inclusive else value < upper)):
-        bound = f"[0, {upper:g}{']' if inclusive else ')'}" if math.isfinite(upper) else ">= 0"
-        raise ValueError(f"{key} must be finite and in {bound}, got {value!r}")
-    return value
-
-
-def _validate(key, value):
-    if key in _BOOLS:
-        if not isinstance(value, (bool, np.bool_)):
-            raise ValueError(f"{key} must be True or False, got {value!r}")
-        return bool(value)
-    if key == "betas":
-        if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {value!r}")
-        return (_real("betas[0]", value[0]), _real("betas[1]", value[1]))
-    return _real(key, value)
-
-
 def create(name: str, **hyper) -> Optimizer:
     """A fresh optimizer `name` (a key of OPTIMIZERS) with torch's defaults overridden by `hyper`."""
     if name not in OPTIMIZERS:
@@ -301,7 +273,7 @@ def create(name: str, **hyper) -> Optimizer:
             f"unknown hyperparameter(s) {', '.join(unknown)} for {name!r}; "
             f"valid ones: {', '.join(spec.defaults)}"
         )
-    resolved = {key: _validate(key, hyper.get(key, default)) for key, default in spec.defaults.items()}
+    resolved = {key: validate(key, hyper.get(key, default)) for key, default in spec.defaults.items()}
     if resolved.get("nesterov") and (resolved["momentum"] <= 0 or resolved["dampening"] != 0):
         raise ValueError("nesterov momentum requires momentum > 0 and dampening = 0")
     return spec.cls(name, resolved)

@@ -17,9 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine import optimizers
-
-DIVERGENCE_LIMIT = 1e6  # |x| or |y| beyond this counts as diverged
+from engine.descent import DIVERGENCE_LIMIT, Trajectory, descend  # noqa: F401  (part of this module's API)
 
 
 @dataclass(frozen=True, eq=False)
@@ -239,19 +237,6 @@ def make(name: str, **params) -> Surface:
 SURFACES: dict[str, Surface] = {name: factory() for name, factory in _FACTORIES.items()}
 
 
-@dataclass
-class Trajectory:
-    """One optimizer's path: xy (steps+1, 2) and loss (steps+1,), NaN from the step it diverged at."""
-
-    label: str
-    optimizer: str
-    hyper: dict
-    xy: np.ndarray
-    loss: np.ndarray
-    diverged: bool = False
-    diverged_step: int | None = None  # first step whose position is NaN
-
-
 def race(surface, runs, start, steps, rng=None, grad_noise=0.0, clip=None) -> dict[str, Trajectory]:
     """Run each optimizer from `start` for `steps` steps on `surface`; {label: Trajectory}.
 
@@ -272,33 +257,5 @@ def race(surface, runs, start, steps, rng=None, grad_noise=0.0, clip=None) -> di
     out = {}
     for label, (name, hyper) in runs.items():
         run_rng = np.random.default_rng(seed)
-        out[label] = _descend(surface, label, name, dict(hyper or {}), start, steps, run_rng, grad_noise, clip)
+        out[label] = descend(surface, label, name, dict(hyper or {}), start, steps, run_rng, grad_noise, clip)
     return out
-
-
-def _descend(surface, label, name, hyper, start, steps, rng, grad_noise, clip):
-    """One run: every step's position first, then f over all of them at once (f is elementwise), then the first
-    step whose position or loss is not finite or leaves |x|, |y| <= DIVERGENCE_LIMIT: the run stops there (NaN
-    from it on). The same numbers as testing every step as it is taken, at a fraction of the cost."""
-    opt = optimizers.create(name, **hyper)
-    xy = np.empty((steps + 1, 2))
-    p = xy[0] = start
-    with np.errstate(all="ignore"):
-        for t in range(1, steps + 1):
-            g = np.array(surface.stochastic_grad(p[0], p[1], rng), dtype=np.float64)
-            if grad_noise:
-                g = g + grad_noise * rng.standard_normal(2)
-            if clip is not None:
-                g = optimizers.clip_grad_norm(g, clip)
-            p = xy[t] = opt.step(p, g)
-            if not math.isfinite(p[0] + p[1]):           # nothing finite comes after this: stop computing
-                xy[t + 1:] = np.nan
-                break
-    loss = surface.f(xy[:, 0], xy[:, 1])
-    with np.errstate(invalid="ignore"):
-        ok = np.isfinite(xy).all(axis=1) & (np.abs(xy).max(axis=1) <= DIVERGENCE_LIMIT) & np.isfinite(loss)
-    if ok.all():
-        return Trajectory(label, name, opt.hyper, xy, loss)
-    t = int(np.argmin(ok))
-    xy[t:], loss[t:] = np.nan, np.nan
-    return Trajectory(label, name, opt.hyper, xy, loss, True, t)
