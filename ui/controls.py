@@ -38,6 +38,11 @@ def hidden_keys() -> set[str]:
     return {k for raw in st.query_params.get_all("hide") for k in raw.split(",") if k}
 
 
+def record_shown(key: str, label: str, value, hidden: bool) -> None:
+    """What this run shows for `key`, as the classroom's set-up line lists it (ui.classroom)."""
+    st.session_state.setdefault(SHOWN, {})[key] = (label, value, hidden)
+
+
 class Control:
     """What every control shares: a hidden control (classroom link) is not drawn, its seeded value is used."""
 
@@ -47,7 +52,7 @@ class Control:
             value = st.session_state.get(self.key, self.check(self.default))
         else:
             value = self._draw(where)
-        st.session_state.setdefault(SHOWN, {})[self.key] = (self.label, value, self.key in hidden or ALL in hidden)
+        record_shown(self.key, self.label, value, self.key in hidden or ALL in hidden)
         return value
 
 

@@ -32,6 +32,7 @@ from ui.controls import (  # noqa: F401  (the controls, re-exported: pages and l
     Toggle,
     hidden_keys,
     log_options,
+    record_shown,
     shown,
 )
 

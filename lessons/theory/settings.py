@@ -149,7 +149,7 @@ def render(critical_sigma_w2, no_edge) -> tuple[Settings, list[str]]:
     elif critical and not {CRITICAL.key, widgets.ALL} & widgets.hidden_keys():
         slot.caption(f"σ_w² = {sw2:.4g}: the edge of chaos for {act} at σ_b² = {sb2:g}")
     elif critical:           # hidden by a classroom link: its set-up line gives the number, not "edge of chaos = on"
-        st.session_state[widgets.SHOWN][CRITICAL.key] = (SW2.label, round(sw2, 4), True)
+        widgets.record_shown(CRITICAL.key, SW2.label, round(sw2, 4), True)
     side.subheader("The nets measured against the theory")
     depth, width, weights = DEPTH.render(), WIDTH.render(), WEIGHTS.render()
     c0, seed = C0.render(), SEED.render()
