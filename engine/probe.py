@@ -120,13 +120,13 @@ def gradient_factors(net: MLP) -> list[dict]:
     n_l is the layer's fan_out: dL/da_{l-1} = dL/dh_l W_l^T sums n_l terms. The BN gain is 1 without BN.
     """
     factors = []
-    grads_below = [net.grad_input] + net.grads_a[:-1]
+    grad_rms = [rms(g) for g in [net.grad_input, *net.grads_a]]     # dL/da_0 .. dL/da_L, each read once
     with np.errstate(all="ignore"):
         for l in range(net.depth):
             phi_prime_sq = mean_square(_phi_prime(net.phis[l], net.trace[l]))
             n_var_w = net.weights[l].shape[1] * moments(net.weights[l])[1] ** 2
             bn_gain_sq = _bn_gain_sq(net, l)
-            factors.append({"factor_measured": _ratio(rms(grads_below[l]), rms(net.grads_a[l])),
+            factors.append({"factor_measured": _ratio(grad_rms[l], grad_rms[l + 1]),
                             "factor_predicted": math.sqrt(n_var_w * phi_prime_sq * bn_gain_sq),
                             "phi_prime_sq": phi_prime_sq, "n_var_w": n_var_w, "bn_gain_sq": bn_gain_sq})
     return factors

@@ -35,15 +35,31 @@ def moments(x: np.ndarray) -> tuple[float, float]:
     One pass: Var = E[x^2] - mean^2 (a float64 dot, 5x faster than np.std), except where the mean dwarfs the
     spread (Var below 1e-8 mean^2: cancellation would cost digits), which is computed in two passes.
     """
+    return _look(x)[:2]
+
+
+def _look(x: np.ndarray) -> tuple[float, float, bool, bool]:
+    """(mean, std, every entry finite, every entry 0) of x from Σx and Σx², both in float64 (see moments).
+
+    Σx² is finite exactly when every entry is (a NaN or inf makes it so), unless finite squares overflow float64
+    (entries above 1e154: then the entries are looked at); Σx² = 0 when every entry is 0 (confirmed: squares
+    below 1e-308 underflow to 0). One float64 copy and two passes instead of one pass per question.
+    """
     with np.errstate(all="ignore"):
         y = np.asarray(x, dtype=np.float64).ravel()
         if y.size == 0:
-            return math.nan, math.nan
-        mean = float(y.sum()) / y.size
-        var = float(y @ y) / y.size - mean * mean
-        if not math.isfinite(var) or var < 1e-8 * mean * mean:
-            return mean, float(y.std())
-        return mean, math.sqrt(var)
+            return math.nan, math.nan, True, True
+        total, squares = float(y.sum()), float(y @ y)
+        mean = total / y.size
+        var = squares / y.size - mean * mean
+        std = float(y.std()) if not math.isfinite(var) or var < 1e-8 * mean * mean else math.sqrt(var)
+    return mean, std, _finite(squares, y), squares == 0 and not np.any(y)
+
+
+def _finite(total: float, x: np.ndarray) -> bool:
+    """Whether every entry of x is finite, given a sum of its squares (or its norm): yes when that is finite;
+    else looked at, since finite entries can overflow the sum."""
+    return math.isfinite(total) or bool(np.isfinite(x).all())
 
 
 def norm(x: np.ndarray) -> float:
@@ -78,7 +94,7 @@ def saturated_fraction(a: np.ndarray, phi) -> float:
     lo, hi = phi.bounds
     margin = SATURATION_MARGIN * max(abs(lo), abs(hi))
     with np.errstate(invalid="ignore"):
-        return float(np.mean((a <= lo + margin) | (a >= hi - margin)))
+        return np.count_nonzero((a <= lo + margin) | (a >= hi - margin)) / max(1, a.size)
 
 
 def saturation_zone(phi) -> tuple[float, float] | None:
@@ -103,7 +119,8 @@ def dead_fraction(a: np.ndarray, phi) -> tuple[float, float]:
     if not phi.relu_like:
         return math.nan, math.nan
     zero = a == 0
-    return float(zero.mean()), float(zero.all(axis=0).mean())
+    units = zero.all(axis=0)
+    return np.count_nonzero(zero) / max(1, zero.size), np.count_nonzero(units) / max(1, units.size)
 
 
 def distinct_units(W: np.ndarray, tol: float = TIE_TOL) -> int:
@@ -134,24 +151,25 @@ def distinct_units(W: np.ndarray, tol: float = TIE_TOL) -> int:
 def layer_row(l: int, trace, phi, grads) -> dict:
     """One layer's row: moments of z and a, saturated/dead shares, gradient norms, non-finite and zero flags.
 
-    trace: the layer's LayerTrace; grads: (dL/dW, dL/da, dL/dz) or None before backward.
+    trace: the layer's LayerTrace; grads: (dL/dW, dL/da, dL/dz) or None before backward. Each array is read as
+    few times as possible (a probe of a deep net spends more time here than in its matrix products otherwise):
+    the flags come from the same sums as the moments and norms (see _look, norm).
     """
-    z_mean, z_std = moments(trace.z)
-    a_mean, a_std = moments(trace.a)
+    z_mean, z_std, z_finite, _ = _look(trace.z)
+    a_mean, a_std, a_finite, a_zero = _look(trace.a)
     dead, dead_units = dead_fraction(trace.f, phi)          # units: phi(z) itself, without a skip
     row = {
         "layer": l + 1, "z_mean": z_mean, "z_std": z_std, "a_mean": a_mean, "a_std": a_std,
         "saturated": saturated_fraction(trace.f, phi), "dead": dead, "dead_units": dead_units,
-        "nonfinite": not (np.isfinite(trace.z).all() and np.isfinite(trace.a).all()),
-        "collapsed": bool(np.isfinite(trace.a).all() and not np.any(trace.a)),
+        "nonfinite": not (z_finite and a_finite), "collapsed": a_zero,
         "grad_W_norm": math.nan, "grad_a_norm": math.nan, "grad_z_norm": math.nan,
         "grad_nonfinite": False, "grad_zero": False,
     }
     if grads is not None:
         grad_W, grad_a, grad_z = grads
         row.update(grad_W_norm=norm(grad_W), grad_a_norm=norm(grad_a), grad_z_norm=norm(grad_z))
-        row["grad_nonfinite"] = not (np.isfinite(grad_W).all() and np.isfinite(grad_a).all())
-        row["grad_zero"] = bool(not row["grad_nonfinite"] and not np.any(grad_W))
+        row["grad_nonfinite"] = not (_finite(row["grad_W_norm"], grad_W) and _finite(row["grad_a_norm"], grad_a))
+        row["grad_zero"] = not row["grad_nonfinite"] and row["grad_W_norm"] == 0 and not np.any(grad_W)
     return row
 
 

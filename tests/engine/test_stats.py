@@ -86,3 +86,28 @@ def test_distinct_units_fast_path_agrees_with_the_pairwise_rule():
     W[:, 7] = W[:, 3] + 1e-13                            # one near-copy: the sums are close, the slow path decides
     assert st.distinct_units(W) == 39
     assert st.distinct_units(rng.standard_normal((16, 40))) == 40
+
+
+def _flags_looked_at(trace, grads) -> dict:
+    """The row's flags by their definitions, one question per pass (what layer_row computed before it was sped up)."""
+    grad_W, grad_a, _ = grads
+    grad_nonfinite = not (np.isfinite(grad_W).all() and np.isfinite(grad_a).all())
+    return {"nonfinite": not (np.isfinite(trace.z).all() and np.isfinite(trace.a).all()),
+            "collapsed": bool(np.isfinite(trace.a).all() and not np.any(trace.a)),
+            "grad_nonfinite": grad_nonfinite, "grad_zero": bool(not grad_nonfinite and not np.any(grad_W))}
+
+
+def test_flags_from_sums_agree_with_looking_at_every_entry():
+    """The flags come from Σx² and the norms: finite float64 entries whose squares overflow, squares that
+    underflow to 0, a NaN, an inf, zero weight gradients beside a non-finite dL/da."""
+    from types import SimpleNamespace
+    big, tiny, zero = np.full((4, 3), 1e200), np.full((4, 3), 1e-170), np.zeros((4, 3))
+    nan, inf = zero.copy(), zero.copy()
+    nan[1, 2], inf[0, 0] = np.nan, -np.inf
+    phi = SimpleNamespace(bounds=None, relu_like=False)
+    for z in (big, tiny, zero, nan, inf):
+        for a in (big, tiny, zero, nan, inf):
+            for grads in ((zero, zero, zero), (zero, nan, zero), (tiny, big, zero), (inf, zero, zero)):
+                trace = SimpleNamespace(z=z, a=a, f=a)
+                row = st.layer_row(0, trace, phi, grads)
+                assert {k: row[k] for k in _flags_looked_at(trace, grads)} == _flags_looked_at(trace, grads)
