@@ -23,10 +23,14 @@ def sweep(s: Settings):
     return figures.sweep_figure(r.sweep, s.init, s.fan_in, s.fan_out, r.description.std)
 
 
-@cached_charts
 def ties(s: Settings):
-    """(the tied start, the random start) of the symmetry demo: each unit's weights against the SGD step."""
-    r = compute.run(s)
+    """(the tied start, the random start) of the symmetry demo: each unit's weights against the SGD step. Drawn
+    once per initializer, parameters and seed (compute.demo_key): a new fan_in or activation reuses them."""
+    return _ties(*compute.demo_key(s))
+
+
+@cached_charts
+def _ties(init: str, params: tuple, seed: int, spike: bool):
     return tuple(figures.tie_figure(run.hidden_weights, int(run.distinct[-1]),
-                                    text.tie_label(name, params, seed=s.seed if run is r.random else None))
-                 for run, (name, params) in zip((r.tied, r.random), (r.tied_init, r.random_init)))
+                                    text.tie_label(name, run_params, seed=seed if k else None))
+                 for k, (run, (name, run_params)) in enumerate(compute.symmetry_demo(init, params, seed, spike)))

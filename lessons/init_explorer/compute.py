@@ -69,24 +69,35 @@ def summarize(w: np.ndarray, d: initializers.Description) -> dict:
             "min": float(w.min()), "max": float(w.max())}
 
 
-def sweep(init: str, fan_out: int, params: dict) -> dict:
+@cached
+def sweep(init: str, fan_out: int, params: tuple) -> dict:
     """std against fan_in (fan_out fixed) for the variance-scaling presets at gain 1 and for the current settings.
 
-    Presets with the same std curve (uniform and normal twins) share one line.
+    Presets with the same std curve (uniform and normal twins) share one line. Cached by what it depends on
+    (params: sorted (name, value) pairs): a new fan_in or activation reuses it.
     """
     groups: list[tuple[list, np.ndarray]] = []
     for name in initializers.VARIANCE_SCALING:
         std = np.array([initializers.expected_std(name, (int(f), fan_out)) for f in FANS])
         twin = next((g for g in groups if np.allclose(g[1], std, rtol=1e-12, atol=0)), None)
         twin[0].append(name) if twin else groups.append(([name], std))
-    current = np.array([initializers.expected_std(init, (int(f), fan_out), **params) for f in FANS])
+    current = np.array([initializers.expected_std(init, (int(f), fan_out), **dict(params)) for f in FANS])
     return {"fans": FANS, "groups": [(", ".join(names), std) for names, std in groups], "current": current}
 
 
-def tie_inits(s: Settings, spike: bool) -> tuple[tuple, tuple]:
-    """(tied, random) initializers of the symmetry demo: the chosen one on its own side, a fallback on the other."""
-    chosen = (s.init, dict(s.params))
-    return (chosen, RANDOM_FALLBACK) if spike else (TIED_FALLBACK, chosen)
+def demo_key(s: Settings) -> tuple:
+    """What the symmetry demo depends on: the initializer, its parameters, the seed, and whether it draws a spike
+    (std 0: the chosen init goes on the tied side). Not the fans or the activation."""
+    return s.init, s.params, s.seed, initializers.expected_std(s.init, s.shape, **dict(s.params)) == 0
+
+
+@cached
+def symmetry_demo(init: str, params: tuple, seed: int, spike: bool) -> tuple:
+    """((tied TieRun, its init), (random TieRun, its init)): the chosen init on its own side, a fallback on the
+    other (see demo_key), each training the tiny net from the seed."""
+    chosen = (init, dict(params))
+    tied, rand = (chosen, RANDOM_FALLBACK) if spike else (TIED_FALLBACK, chosen)
+    return (symmetry.train_tiny(*tied, seed=seed), tied), (symmetry.train_tiny(*rand, seed=seed), rand)
 
 
 @cached
@@ -96,10 +107,10 @@ def run(s: Settings) -> Result:
     d = initializers.describe(s.init, s.shape, **params)
     shape = sample_shape(s.init, s.fan_in, s.fan_out)
     w = initializers.initialize(s.init, shape, np.random.default_rng(s.seed), dtype=np.float32, **params)
-    tied, rand = tie_inits(s, d.std == 0)
-    return Result(d, summarize(w, d), sweep(s.init, s.fan_out, params), theory.second_moment(s.activation),
-                  theory.variance_preserving_gain(s.activation), symmetry.train_tiny(*tied, seed=s.seed), tied,
-                  symmetry.train_tiny(*rand, seed=s.seed), rand, lsuv_layer(s, shape))
+    (tied, tied_init), (rand, rand_init) = symmetry_demo(*demo_key(s))
+    return Result(d, summarize(w, d), sweep(s.init, s.fan_out, s.params), theory.second_moment(s.activation),
+                  theory.variance_preserving_gain(s.activation), tied, tied_init, rand, rand_init,
+                  lsuv_layer(s, shape))
 
 
 def lsuv_layer(s: Settings, shape: tuple[int, int]) -> tuple | None:
