@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from engine import activations, initializers, lsuv, stats
+from engine import activations, initializers, lsuv, stats, weight_draws
 from engine.batchnorm import BatchNorm
 from engine.stats import flush_subnormals
 
@@ -98,10 +98,8 @@ class MLP:
     def __init__(self, config: MLPConfig):
         self.config = config
         self.dtype = np.dtype(config.dtype)
-        rng = np.random.default_rng(config.seed)
         pairs = list(zip(config.widths[:-1], config.widths[1:]))
-        self.weights = [initializers.initialize(config.init, (n_in, n_out), rng, dtype=self.dtype,
-                                                **config.init_params) for n_in, n_out in pairs]
+        self.weights, rng = weight_draws.draw(config)       # W_l: the l-th draw from default_rng(seed), then b
         self.biases = [self._bias(n_out, rng) for _, n_out in pairs]
         self.bns = [BatchNorm(n_out, dtype=self.dtype) for _, n_out in pairs] if config.batch_norm else []
         last = config.last_activation or config.activation

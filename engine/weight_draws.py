@@ -1,0 +1,97 @@
+"""A network's initial weights, drawn once and shared: MLP(config) takes copies from here.
+
+Layer l's W is the l-th draw from default_rng(seed) (the biases are drawn after the last W). So two networks with
+the same initializer, parameters, seed and dtype share the draws of their common first layers: a deeper network
+continues the stream from where the shallower one stopped, and one that differs only in activation, batch norm,
+biases or data has the same weights. Sampling is a large share of a probe's work (a 256 x 256 Gaussian draw
+costs more than a 256 x 256 x 256 matrix product here), and dragging the depth, activation or scale slider redraws
+the same weights. The result is exactly what drawing afresh gives (tests/engine/test_weight_draws.py).
+
+The store keeps the draws of the most recently used keys, at most MAX_BYTES in all (least recently used out
+first); draws larger than that are not kept. Drawing happens outside the lock (sessions run in threads).
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine import initializers
+
+MAX_BYTES = 32 * 2**20       # per process: the draws of ~125 default networks (256 wide, 10 deep, float32)
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The first k layers' weights of one key, and the generator's state before each draw (states[k]: after)."""
+    widths: tuple            # (n_0, ..., n_k)
+    weights: tuple           # k read-only arrays
+    states: tuple            # k + 1 bit-generator states
+
+    @property
+    def nbytes(self) -> int:
+        return sum(w.nbytes for w in self.weights)
+
+
+_store: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def _key(config) -> tuple:
+    return config.init, config.init_params, config.seed, config.dtype
+
+
+def _shared_layers(draws: Draws | None, widths: tuple) -> int:
+    """How many first layers `draws` holds with the shapes `widths` asks for."""
+    if draws is None:
+        return 0
+    m = 0
+    while m < len(draws.weights) and m + 1 < len(widths) and draws.widths[m:m + 2] == widths[m:m + 2]:
+        m += 1
+    return m
+
+
+def draw(config) -> tuple[list[np.ndarray], np.random.Generator]:
+    """(writable copies of the config's weight matrices W_1 .. W_L, the generator right after W_L is drawn)."""
+    key = _key(config)
+    with _lock:
+        known = _store.get(key)
+        if known is not None:
+            _store.move_to_end(key)
+    widths = tuple(config.widths)
+    m = _shared_layers(known, widths)
+    rng = np.random.default_rng(config.seed)
+    if m:
+        rng.bit_generator.state = known.states[m]
+    weights = list(known.weights[:m]) if m else []
+    states = list(known.states[:m + 1]) if m else [rng.bit_generator.state]
+    for n_in, n_out in zip(widths[m:-1], widths[m + 1:]):
+        W = initializers.initialize(config.init, (n_in, n_out), rng, dtype=config.dtype, **config.init_params)
+        W.setflags(write=False)
+        weights.append(W)
+        states.append(rng.bit_generator.state)
+    if len(weights) > m:                     # something new was drawn: keep it (it replaces what it departs from)
+        _keep(key, Draws(widths, tuple(weights), tuple(states)))
+    return [W.copy() for W in weights[:len(widths) - 1]], rng
+
+
+def _keep(key, draws: Draws) -> None:
+    with _lock:
+        _store.pop(key, None)
+        if draws.nbytes <= MAX_BYTES:
+            _store[key] = draws
+        while sum(d.nbytes for d in _store.values()) > MAX_BYTES:
+            _store.popitem(last=False)
+
+
+def stored_bytes() -> int:
+    """Bytes of weights the store holds now."""
+    with _lock:
+        return sum(d.nbytes for d in _store.values())
+
+
+def clear() -> None:
+    with _lock:
+        _store.clear()
