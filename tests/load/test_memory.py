@@ -3,9 +3,11 @@ growing). Every cache is bounded by entries and by bytes (ui/cache.py) and the s
 told to hand freed memory back (deploy/serve.py SERVER_ENV); the other half of the story is shown here.
 
 One session per lesson walks through SETTINGS different settings each (links with a new depth, width, seed...),
-as fast as the server answers; the server's RSS is read from /proc after every ROUND of settings and printed.
-Once the caches are full (64 entries a function) memory must stop growing: the second half of the walk may add
-at most PLATEAU_MB over the RSS at its midpoint.
+as fast as the server answers. After every ROUND of settings the walks wait for each other, the server's freed
+memory is handed back (ui/heap.py trims every TRIM_S seconds) and its RSS is read from /proc and printed: what the
+process holds, not what a computation in flight holds for a moment. Once the caches are full (64 entries a
+function) memory must stop growing: the second half of the walk may add at most PLATEAU_MB over the RSS at its
+midpoint.
 """
 import asyncio
 import random
@@ -15,6 +17,7 @@ import pytest
 from tests.load.classroom import LESSONS
 from tests.load.procstat import rss_mb
 from tests.load.protocol import Session, page_url, run_in_thread
+from ui.heap import TRIM_S
 
 pytestmark = pytest.mark.load
 
@@ -35,7 +38,7 @@ def _query(lesson, rng: random.Random) -> dict:
             "act": rng.choice(["tanh", "relu", "gelu", "sigmoid"]), "seed": rng.randrange(10_000)}
 
 
-async def _walk(url: str, lesson, rounds: asyncio.Queue, errors: list) -> None:
+async def _walk(url: str, lesson, rounds: asyncio.Barrier, errors: list) -> None:
     rng = random.Random(lesson.page)
     async with Session(page_url(url, lesson.page, {})) as s:
         await s.open()
@@ -43,16 +46,18 @@ async def _walk(url: str, lesson, rounds: asyncio.Queue, errors: list) -> None:
             run = await s.navigate(_query(lesson, rng))
             errors += run.errors
             if (k + 1) % ROUND == 0:
-                await rounds.put(lesson.page)
+                await rounds.wait()              # every lesson has done this round: the RSS is read
+                await rounds.wait()              # ... and the walks go on
 
 
 async def _curve(url: str, pid: int) -> tuple[list, list]:
-    rounds, errors, curve = asyncio.Queue(), [], [rss_mb(pid)]
+    rounds, errors, curve = asyncio.Barrier(len(LESSONS) + 1), [], [rss_mb(pid)]
     walks = asyncio.gather(*(_walk(url, lesson, rounds, errors) for lesson in LESSONS))
     for _ in range(SETTINGS // ROUND):
-        for _ in LESSONS:                      # a reading once every lesson has done another round
-            await rounds.get()
+        await rounds.wait()
+        await asyncio.sleep(TRIM_S + 0.5)        # nothing in flight; one trim later
         curve.append(rss_mb(pid))
+        await rounds.wait()
     await walks
     return curve, errors
 
