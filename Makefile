@@ -13,16 +13,16 @@ export OPENBLAS_NUM_THREADS ?= 1
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-# A class: REPLICAS Streamlit processes (one per core) behind Debian's nginx on PORT, sticky sessions by cookie.
-# ADDRESS=0.0.0.0 listens beyond localhost. See the README's "Running it for a class" and deploy/.
-REPLICAS ?= 2
+# A class: REPLICAS Streamlit processes (default: two per core) behind Debian's nginx on PORT, sticky sessions by
+# cookie. ADDRESS=0.0.0.0 listens beyond localhost. See the README's "Running it for a class" and deploy/.
+REPLICAS ?=
 ADDRESS  ?= 127.0.0.1
 serve: $(VENV)/.runtime nginx
-	$(BIN)/python deploy/serve.py --replicas $(REPLICAS) --port $(PORT) --address $(ADDRESS)
+	$(BIN)/python deploy/serve.py $(if $(REPLICAS),--replicas $(REPLICAS)) --port $(PORT) --address $(ADDRESS)
 
 # The largest class that meets the target (median setting change < 1 s, p90 < 2 s), on REPLICAS replicas.
 load: $(VENV)/.dev nginx
-	$(BIN)/python -m tests.load --replicas $(REPLICAS)
+	$(BIN)/python -m tests.load $(if $(REPLICAS),--replicas $(REPLICAS))
 
 test: $(VENV)/.dev chromium nginx lint
 	$(BIN)/python -m pytest -m "not parity"

@@ -65,7 +65,7 @@ def config(backends: list[str], listen: str, root: str, access_log: str = "off")
                            servers=servers, listen=listen, timeout=TIMEOUT)
 
 
-COMPOSE_BACKENDS = ["app1:8501", "app2:8501"]       # deploy/compose.yaml's services
+COMPOSE_BACKENDS = [f"app{i}:8501" for i in range(1, 5)]       # deploy/compose.yaml's services
 
 
 def compose_config() -> str:

@@ -33,8 +33,10 @@ from deploy import nginx  # noqa: E402
 
 NGINX = os.environ.get("NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
 # One BLAS thread per computation (two students on two cores compute side by side instead of thrashing), and
-# glibc's malloc told to give freed memory back: NumPy's large, differently sized arrays otherwise keep the
-# process's memory at its highest point in up to 8 arenas per core (tests/load/test_memory.py).
+# glibc's malloc in 2 arenas (not 8 per core, each holding memory at its highest point), serving arrays under
+# 4 MB from the heap (mmap'd ones are fresh, faulted-in pages every time: ~25 ms of system CPU a rerun) and
+# trimming the heap's top past 1 MB; ui/heap.py hands the rest of the freed memory back every 2 s
+# (tests/load/test_memory.py).
 PER_CORE = 2                  # replicas per core by default (see above)
 SERVER_ENV = {"OPENBLAS_NUM_THREADS": "1", "MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "4194304",
               "MALLOC_TRIM_THRESHOLD_": "1048576"}

@@ -1,7 +1,7 @@
 """Find the largest class that meets the target: ramp the number of students until a class misses it.
 
-    .venv/bin/python -m tests.load                                  # start one replica here and ramp 10, 15, 20, ...
-    .venv/bin/python -m tests.load --replicas 2                     # two replicas behind nginx (deploy/serve.py)
+    .venv/bin/python -m tests.load                              # 2 replicas per core behind nginx; ramp 10, 15, ...
+    .venv/bin/python -m tests.load --replicas 1                     # one replica (behind nginx)
     .venv/bin/python -m tests.load --url http://host:8501 --sizes 20,30,40    # any running server or front
 
 Each class tries settings no earlier class tried (nothing is cached for it). Prints each class's figures and
@@ -14,7 +14,7 @@ import contextlib
 import tempfile
 from pathlib import Path
 
-from deploy.serve import serve
+from deploy.serve import default_replicas, serve
 from tests.load.classroom import Summary, classroom
 from tests.load.conftest import free_ports, warm
 from tests.load.protocol import run_in_thread
@@ -35,7 +35,8 @@ def ramp(url: str, sizes: list[int], routes: bool) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running server or nginx front (default: start one here)")
-    parser.add_argument("--replicas", type=int, default=1, help="replicas to start behind nginx (without --url)")
+    parser.add_argument("--replicas", type=int, default=default_replicas(),
+                        help="replicas to start behind nginx (without --url; default: two per core)")
     parser.add_argument("--sizes", default="10,15,20,25,30,35,40,50,60")
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]

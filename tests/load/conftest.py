@@ -1,6 +1,7 @@
 """Servers for the protocol-level load tests, started as `make serve` starts them (deploy/serve.py).
 
-`app_server`: one replica, for the class, memory and clear-cache tests. `front`: two replicas behind nginx.
+`app_server`: one replica, for the class, memory and clear-cache tests. `front`: FRONT_REPLICAS replicas behind
+nginx, as `make serve` starts them on a 2-core machine (two per core).
 Both are warmed first: the home page once (Streamlit learns an st.navigation app's pages on its first run,
 streamlit issue 9624) and every lesson once (its modules load on its first run): what the teacher's own first
 visit does before the class arrives. Logs go to test-artifacts/.
@@ -17,6 +18,7 @@ from tests.load.classroom import LESSONS
 from tests.load.protocol import Session, page_url, run_in_thread
 
 ARTIFACTS = ROOT / "test-artifacts"          # git-ignored: the servers' and nginx's logs
+FRONT_REPLICAS = 4                           # two per core on the 2-core machine the class test is sized for
 
 
 def free_ports(n: int) -> list[int]:
@@ -58,10 +60,10 @@ def app_server():
 
 @pytest.fixture(scope="session")
 def front():
-    """Two replicas behind nginx; yields the front's Server (pids of both replicas)."""
+    """FRONT_REPLICAS replicas behind nginx; yields the front's Server (pids of the replicas)."""
     ARTIFACTS.mkdir(exist_ok=True)
-    first, second, port = free_ports(3)
-    with start_replicas([first, second], ARTIFACTS) as (urls, procs), \
+    *ports, port = free_ports(FRONT_REPLICAS + 1)
+    with start_replicas(ports, ARTIFACTS) as (urls, procs), \
             start_nginx([u.removeprefix("http://") for u in urls], port, ARTIFACTS) as (url, _):
         for replica in urls:
             warm(replica)

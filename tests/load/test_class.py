@@ -1,10 +1,11 @@
-"""Classes at the protocol level (tests/load/classroom.py): one server, and two replicas behind nginx.
+"""Classes at the protocol level (tests/load/classroom.py): one server, and the replicas behind nginx.
 
 Each student opens a lesson with its own setting, then changes it five times 1-3 s apart, and checks that
 every chart it gets shows its own setting. Target (issue 11): a setting change's median under 1 s and p90
-under 2 s, no failure, no wrong chart. One Streamlit process computes on about one core (Python's GIL), so a
-2-core machine serves a class of 30 with two replicas (`make serve REPLICAS=2`); one process alone holds
-ONE_SERVER students. The figures are printed in every run; `python -m tests.load` ramps the class size.
+under 2 s, no failure, no wrong chart. One Streamlit process computes on about one core (Python's GIL); a 2-core
+machine serves a class of 30 with four replicas behind nginx (`make serve`: two per core, FRONT_REPLICAS);
+one process alone holds ONE_SERVER students. The figures are printed in every run; `python -m tests.load`
+ramps the class size.
 """
 import urllib.request
 
@@ -12,19 +13,18 @@ import pytest
 
 from deploy.nginx import COOKIE
 from tests.load.classroom import TARGET, Summary, classroom
+from tests.load.conftest import FRONT_REPLICAS
 from tests.load.procstat import cpu_seconds, rss_mb
 from tests.load.protocol import run_in_thread
 
 pytestmark = pytest.mark.load
 
 ONE_SERVER = 15           # students one process serves within the target (measured: up to 20 on 2 cores)
-CLASS = 30                # the issue's class: two replicas on one 2-core machine serve it correctly, at the edge of the
-# time target (see CLASSES), so its times are printed and not asserted
-TIMED_CLASS = 20          # the class two replicas hold within the time target here (measured p90 0.56 s at 16:30)
-CLASSES = 3               # classes measured at most (fresh settings each) before a time miss fails: the p90 of one
-# class of 30 on two replicas ranged 1.0-1.65 s at 16:30 on 29 November and 1.5-2.5 s two hours later on the same
-# machine (bench/server_cpu.py: 30-40% more CPU per rerun, old and new code alike). The claim tested is "one of
-# three classes meets the target"; every class's figures are printed.
+CLASS = 30                # the issue's class, on FRONT_REPLICAS replicas: measured p90 0.77-1.04 s (target 2 s)
+CLASSES = 2               # classes measured at most (fresh settings each) before a time miss fails: the machine's
+# speed varies by the hour (bench/server_cpu.py measured 30-40% more CPU per rerun two hours apart, same code), so
+# one class that misses is measured again; every class's figures are printed. A failure or a wrong chart fails
+# at once.
 
 
 def _run(server, students: int, seed: int, routes: bool) -> tuple[Summary, list]:
@@ -70,28 +70,18 @@ def _upstream(url: str, route: str) -> str:
         return response.headers["X-Upstream"]
 
 
-def test_two_replicas_behind_nginx_serve_a_class_of_30(front, capsys):
-    """Every student of 30 gets its own charts, on one replica, both replicas used; a class of TIMED_CLASS meets
-    the time target. The 30's times are printed, not asserted: at the edge of the target on this machine.
-
-    Measured on the 2-core development machine: median 0.3-0.9 s, p90 1.0-2.5 s depending on the hour (see
-    CLASSES): at the edge of the target (median < 1 s, p90 < 2 s), not within it with margin. A time miss is
-    measured again with fresh classes, up to CLASSES in all; any failure or wrong chart fails at once. See the
-    README's class section.
-    """
+def test_replicas_behind_nginx_serve_a_class_of_30(front, capsys):
+    """A class of 30 on the replicas behind nginx (two per core on a 2-core machine) meets the time target; every
+    student gets its own charts, from one replica, and the sessions spread over the replicas."""
     with capsys.disabled():
-        print(f"\nprotocol load test: {CLASS} students through nginx, two replicas on one machine (times printed)")
-        summary, results = _run(front, CLASS, seed=2, routes=True)
-    seed = 2
-    assert not summary.failures, summary.failures[:3]
-    assert not summary.wrong, summary.wrong[:3]
+        print(f"\nprotocol load test: {CLASS} students through nginx, {FRONT_REPLICAS} replicas on one machine")
+        summary, results, seed = _until_met(front, CLASS, seed=2, routes=True)
+    _meets_target(summary)
     upstreams = [r.upstreams for r in results]
     assert all(len(u) == 1 for u in upstreams), "one replica per session"
     spread = {next(iter(u)) for u in upstreams}
-    assert len(spread) == 2, f"sessions spread over both replicas: {spread}"
+    # the cookie's hash decides (ports are free ports, so the ring differs each run): all four replicas get some
+    # of 30 students but with a chance of about 4 (3/4)^30 = 0.07%; fewer than three, about 1e-8
+    assert len(spread) >= FRONT_REPLICAS - 1, f"sessions spread over the replicas: {spread}"
     for r in results[:8]:                        # the same cookie keeps every later request on that replica
         assert {_upstream(front.url, f"student-{seed}-{r.student}") for _ in range(3)} == r.upstreams
-    with capsys.disabled():
-        print(f"protocol load test: {TIMED_CLASS} students through nginx, two replicas, against the time target")
-        timed, _, _ = _until_met(front, TIMED_CLASS, seed=5, routes=True)
-    _meets_target(timed)
