@@ -40,26 +40,33 @@ def _query(lesson, rng: random.Random) -> dict:
 
 async def _walk(url: str, lesson, rounds: asyncio.Barrier, errors: list) -> None:
     rng = random.Random(lesson.page)
-    async with Session(page_url(url, lesson.page, {})) as s:
-        await s.open()
-        for k in range(SETTINGS):
-            run = await s.navigate(_query(lesson, rng))
-            errors += run.errors
-            if (k + 1) % ROUND == 0:
-                await rounds.wait()              # every lesson has done this round: the RSS is read
-                await rounds.wait()              # ... and the walks go on
+    try:
+        async with Session(page_url(url, lesson.page, {})) as s:
+            await s.open()
+            for k in range(SETTINGS):
+                run = await s.navigate(_query(lesson, rng))
+                errors += run.errors
+                if (k + 1) % ROUND == 0:
+                    await rounds.wait()          # every lesson has done this round: the RSS is read
+                    await rounds.wait()          # ... and the walks go on
+    except Exception:
+        await rounds.abort()                     # the others stop waiting for this walk; its error is raised
+        raise
 
 
 async def _curve(url: str, pid: int) -> tuple[list, list]:
     rounds, errors, curve = asyncio.Barrier(len(LESSONS) + 1), [], [rss_mb(pid)]
-    walks = asyncio.gather(*(_walk(url, lesson, rounds, errors) for lesson in LESSONS))
-    for _ in range(SETTINGS // ROUND):
-        await rounds.wait()
-        await asyncio.sleep(TRIM_S + 0.5)        # nothing in flight; one trim later
-        curve.append(rss_mb(pid))
-        await rounds.wait()
-    await walks
-    return curve, errors
+    walks = asyncio.gather(*(_walk(url, lesson, rounds, errors) for lesson in LESSONS), return_exceptions=True)
+    try:
+        for _ in range(SETTINGS // ROUND):
+            await rounds.wait()
+            await asyncio.sleep(TRIM_S + 0.5)    # nothing in flight; one trim later
+            curve.append(rss_mb(pid))
+            await rounds.wait()
+    except asyncio.BrokenBarrierError:
+        pass                                     # a walk failed: its error is in `walks`
+    failed = [repr(e) for e in await walks if isinstance(e, BaseException)]
+    return curve, errors + failed
 
 
 def test_memory_levels_off_over_many_settings(app_server, capsys):
