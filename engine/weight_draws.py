@@ -21,6 +21,7 @@ import numpy as np
 from engine import initializers
 
 MAX_BYTES = 32 * 2**20       # per process: the draws of ~125 default networks (256 wide, 10 deep, float32)
+ENTRY_BYTES = 4096           # what an entry costs besides its weights (its generator states, key, dict slot)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,11 @@ def _shared_layers(draws: Draws | None, widths: tuple) -> int:
 
 
 def draw(config) -> tuple[list[np.ndarray], np.random.Generator]:
-    """(writable copies of the config's weight matrices W_1 .. W_L, the generator right after W_L is drawn)."""
+    """(writable weight matrices W_1 .. W_L of the config, owned by the caller; the generator right after W_L)."""
+    if config.seed is None:                  # a fresh random draw every time: nothing to share
+        rng = np.random.default_rng(None)
+        return [initializers.initialize(config.init, shape, rng, dtype=config.dtype, **config.init_params)
+                for shape in zip(config.widths[:-1], config.widths[1:])], rng
     key = _key(config)
     with _lock:
         known = _store.get(key)
@@ -68,28 +73,38 @@ def draw(config) -> tuple[list[np.ndarray], np.random.Generator]:
     weights = list(known.weights[:m]) if m else []
     states = list(known.states[:m + 1]) if m else [rng.bit_generator.state]
     for n_in, n_out in zip(widths[m:-1], widths[m + 1:]):
-        W = initializers.initialize(config.init, (n_in, n_out), rng, dtype=config.dtype, **config.init_params)
-        W.setflags(write=False)
-        weights.append(W)
+        weights.append(initializers.initialize(config.init, (n_in, n_out), rng, dtype=config.dtype,
+                                               **config.init_params))
         states.append(rng.bit_generator.state)
-    if len(weights) > m:                     # something new was drawn: keep it (it replaces what it departs from)
-        _keep(key, Draws(widths, tuple(weights), tuple(states)))
-    return [W.copy() for W in weights[:len(widths) - 1]], rng
+    kept = len(weights) > m and _keep(key, Draws(widths, tuple(weights), tuple(states)))
+    # the store's arrays are copied (and made read-only); fresh ones the store did not keep are handed over
+    out = [W.copy() if (l < m or kept) else W for l, W in enumerate(weights[:len(widths) - 1])]
+    for W in weights[m:] if kept else ():
+        W.setflags(write=False)
+    return out, rng
 
 
-def _keep(key, draws: Draws) -> None:
+def _cost(draws: Draws) -> int:
+    return draws.nbytes + ENTRY_BYTES
+
+
+def _keep(key, draws: Draws) -> bool:
+    """Store the draws under key (replacing what was there), oldest keys out past MAX_BYTES; whether kept."""
     with _lock:
         _store.pop(key, None)
-        if draws.nbytes <= MAX_BYTES:
-            _store[key] = draws
-        while sum(d.nbytes for d in _store.values()) > MAX_BYTES:
-            _store.popitem(last=False)
+        if _cost(draws) > MAX_BYTES:
+            return False
+        _store[key] = draws
+        total = sum(_cost(d) for d in _store.values())
+        while total > MAX_BYTES:
+            total -= _cost(_store.popitem(last=False)[1])
+        return True
 
 
 def stored_bytes() -> int:
-    """Bytes of weights the store holds now."""
+    """Bytes the store counts now (weights plus ENTRY_BYTES an entry)."""
     with _lock:
-        return sum(d.nbytes for d in _store.values())
+        return sum(_cost(d) for d in _store.values())
 
 
 def clear() -> None:

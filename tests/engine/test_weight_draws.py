@@ -69,10 +69,25 @@ def test_lsuv_rescales_its_own_copy():
 
 
 def test_the_store_stays_within_its_bytes(monkeypatch):
-    monkeypatch.setattr(weight_draws, "MAX_BYTES", 3 * 64 * 64 * 4)       # three 64 x 64 float32 layers
+    layer = 64 * 64 * 4                                                   # one 64 x 64 float32 layer
+    monkeypatch.setattr(weight_draws, "MAX_BYTES", 3 * layer + 2 * weight_draws.ENTRY_BYTES)
     MLP(MLPConfig((64,) * 3, seed=0))                                     # two layers: kept
-    assert weight_draws.stored_bytes() == 2 * 64 * 64 * 4
+    assert weight_draws.stored_bytes() == 2 * layer + weight_draws.ENTRY_BYTES
     MLP(MLPConfig((64,) * 3, seed=1))                                     # two more: the older key goes
-    assert weight_draws.stored_bytes() == 2 * 64 * 64 * 4
+    assert weight_draws.stored_bytes() == 2 * layer + weight_draws.ENTRY_BYTES
     big = MLPConfig((64,) * 6, seed=2)                                    # five layers: too large to keep
-    assert same(MLP(big), big) and weight_draws.stored_bytes() <= 3 * 64 * 64 * 4
+    net = MLP(big)
+    assert same(net, big) and weight_draws.stored_bytes() <= weight_draws.MAX_BYTES
+    assert all(W.flags.writeable for W in net.weights)                   # handed over, not copied
+
+
+def test_many_tiny_nets_are_bounded_by_their_entries_too(monkeypatch):
+    monkeypatch.setattr(weight_draws, "MAX_BYTES", 10 * weight_draws.ENTRY_BYTES)
+    for seed in range(50):
+        MLP(MLPConfig((2, 4, 1), seed=seed))                              # 48 bytes of weights each
+    assert weight_draws.stored_bytes() <= weight_draws.MAX_BYTES
+
+
+def test_no_seed_is_a_fresh_draw_each_time():
+    a, b = MLP(MLPConfig((8,) * 3, seed=None)), MLP(MLPConfig((8,) * 3, seed=None))
+    assert not np.array_equal(a.weights[0], b.weights[0]) and weight_draws.stored_bytes() == 0
