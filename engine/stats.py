@@ -94,7 +94,7 @@ def saturated_fraction(a: np.ndarray, phi) -> float:
     lo, hi = phi.bounds
     margin = SATURATION_MARGIN * max(abs(lo), abs(hi))
     with np.errstate(invalid="ignore"):
-        return np.count_nonzero((a <= lo + margin) | (a >= hi - margin)) / max(1, a.size)
+        return _share((a <= lo + margin) | (a >= hi - margin))
 
 
 def saturation_zone(phi) -> tuple[float, float] | None:
@@ -120,7 +120,12 @@ def dead_fraction(a: np.ndarray, phi) -> tuple[float, float]:
         return math.nan, math.nan
     zero = a == 0
     units = zero.all(axis=0)
-    return np.count_nonzero(zero) / max(1, zero.size), np.count_nonzero(units) / max(1, units.size)
+    return _share(zero), _share(units)
+
+
+def _share(mask: np.ndarray) -> float:
+    """The share of True entries (as np.mean of it: NaN when there are none)."""
+    return np.count_nonzero(mask) / mask.size if mask.size else math.nan
 
 
 def distinct_units(W: np.ndarray, tol: float = TIE_TOL) -> int:

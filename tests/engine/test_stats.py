@@ -111,3 +111,13 @@ def test_flags_from_sums_agree_with_looking_at_every_entry():
                 trace = SimpleNamespace(z=z, a=a, f=a)
                 row = st.layer_row(0, trace, phi, grads)
                 assert {k: row[k] for k in _flags_looked_at(trace, grads)} == _flags_looked_at(trace, grads)
+
+
+def test_shares_of_nothing_are_nan_not_zero():
+    from types import SimpleNamespace
+    tanh, relu = SimpleNamespace(bounds=(-1.0, 1.0)), SimpleNamespace(relu_like=True)
+    for empty in (np.zeros(0), np.zeros((0, 4)), np.zeros((4, 0))):
+        assert math.isnan(st.saturated_fraction(empty, tanh))
+        assert math.isnan(st.dead_fraction(empty, relu)[0])
+    assert math.isnan(st.dead_fraction(np.zeros((4, 0)), relu)[1])
+    assert st.dead_fraction(np.array([[0.0, 1.0], [0.0, 2.0]]), relu) == (0.5, 0.5)
