@@ -30,16 +30,20 @@ def _malloc_trim():
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
+_looked = False           # whether malloc_trim was looked for (once: without glibc there is nothing to start)
 
 
 def start_trimming() -> threading.Thread | None:
     """The process's one daemon thread calling malloc_trim(0) every TRIM_S seconds (started by the first call)."""
-    global _thread
+    global _thread, _looked
     with _lock:
-        trim = _malloc_trim() if _thread is None else None
-        if trim is not None:
-            _thread = threading.Thread(target=_loop, args=(trim,), name="malloc-trim", daemon=True)
-            _thread.start()
+        if not _looked:
+            _looked = True
+            trim = _malloc_trim()
+            if trim is not None:
+                trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+                _thread = threading.Thread(target=_loop, args=(trim,), name="malloc-trim", daemon=True)
+                _thread.start()
         return _thread
 
 

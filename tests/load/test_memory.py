@@ -65,7 +65,8 @@ async def _curve(url: str, pid: int) -> tuple[list, list]:
             await rounds.wait()
     except asyncio.BrokenBarrierError:
         pass                                     # a walk failed: its error is in `walks`
-    failed = [repr(e) for e in await walks if isinstance(e, BaseException)]
+    failed = [repr(e) for e in await walks if isinstance(e, BaseException)
+              and not isinstance(e, asyncio.BrokenBarrierError)]      # the failed walk's own error, not the others'
     return curve, errors + failed
 
 
