@@ -56,11 +56,7 @@ def _shared_layers(draws: Draws | None, widths: tuple) -> int:
 
 def draw(config) -> tuple[list[np.ndarray], np.random.Generator]:
     """(writable weight matrices W_1 .. W_L of the config, owned by the caller; the generator right after W_L)."""
-    if config.seed is None:                  # a fresh random draw every time: nothing to share
-        rng = np.random.default_rng(None)
-        return [initializers.initialize(config.init, shape, rng, dtype=config.dtype, **config.init_params)
-                for shape in zip(config.widths[:-1], config.widths[1:])], rng
-    key = _key(config)
+    key = _key(config) if config.seed is not None else None     # no seed: a fresh draw every time, not kept
     with _lock:
         known = _store.get(key)
         if known is not None:
@@ -76,7 +72,7 @@ def draw(config) -> tuple[list[np.ndarray], np.random.Generator]:
         weights.append(initializers.initialize(config.init, (n_in, n_out), rng, dtype=config.dtype,
                                                **config.init_params))
         states.append(rng.bit_generator.state)
-    kept = len(weights) > m and _keep(key, Draws(widths, tuple(weights), tuple(states)))
+    kept = key is not None and len(weights) > m and _keep(key, Draws(widths, tuple(weights), tuple(states)))
     # the store's arrays are copied (and made read-only); fresh ones the store did not keep are handed over
     out = [W.copy() if (l < m or kept) else W for l, W in enumerate(weights[:len(widths) - 1])]
     for W in weights[m:] if kept else ():
