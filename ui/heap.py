@@ -3,11 +3,11 @@
 A rerun allocates many short-lived arrays of a few hundred KB (a 256 x 256 layer: 256 KB in float32, 512 KB in
 float64). If glibc serves them with mmap (MALLOC_MMAP_THRESHOLD_ below their size), every one is fresh pages from
 the kernel, zeroed and faulted in, then unmapped: a class of 30 on four replicas measured 44 ms of system CPU per
-rerun that way (27% of the server's CPU) against 17 ms from the heap, and a p90 setting change of 1.3-1.4 s against
-0.7-0.9 s. From the heap, the freed memory stays in the process unless it is trimmed: malloc_trim(0) returns every
-free page, wherever it is in the heap (the automatic trim only returns the heap's top). So the servers run with a
-4 MB mmap threshold (deploy/serve.py SERVER_ENV) and this thread trims; tests/load/test_memory.py shows the
-memory levelling off.
+rerun that way (27% of the server's CPU) against about 20 ms from the heap, and a p90 setting change of 1.3-1.4 s
+against 0.7-1.1 s. From the heap, the freed memory stays in the process unless it is trimmed: malloc_trim(0)
+returns every free page, wherever it is in the heap (the automatic trim only returns the heap's top). So the
+servers run with a 4 MB mmap threshold (deploy/serve.py SERVER_ENV) and this thread trims;
+tests/load/test_memory.py shows the memory levelling off.
 """
 from __future__ import annotations
 
